@@ -1,0 +1,148 @@
+"""Shared fixtures: real MkDocs builds of small sites written into a temporary folder."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus" / "real"
+SEED = SHARED / "seed"
+PLUGIN_LOGGER = "mkdocs.plugins.mkdocs_quicktakes"
+
+
+def shared_files(folder: Path) -> list[Path]:
+    """The Markdown files of a ../shared folder; fail (never skip) when CI did not lay it out."""
+    files = sorted(folder.glob("*.md"))
+    if not files:
+        pytest.fail(f"{folder} is missing: the tests read the real corpus from ../shared")
+    return files
+
+
+def quicktake(**fields: Any) -> str:
+    """A QuickTakes file: front matter from ``fields`` and the usual ``&nbsp;`` body."""
+    front = {
+        "id": 1,
+        "date": "2025-01-28",
+        "title": "What is a test?",
+        "date_format": "MMM DD, YYYY",
+        "post_on_text": "Posted on",
+        "seo": {
+            "title": "QuickTakes | Testing",
+            "page_description": "A test.",
+            "page_keywords": "tests,pytest, builds",
+        },
+        "author": "QuickTakes",
+        "question": "What is a test?",
+        "answer": r"A test is a check.\n\n### Why\nIt fails when the code is wrong.",
+        "subject": "Testing",
+        "url": "/learn/testing/questions/what-is-a-test",
+        "score": -1.0,
+    }
+    front.update(fields)
+    front = {key: value for key, value in front.items() if value is not None}
+    return "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\n\n&nbsp;"
+
+
+@dataclass
+class Site:
+    """A built site, with helpers that read its output."""
+
+    root: Path
+    site_dir: Path
+    records: list[logging.LogRecord]
+
+    def text(self, path: str) -> str:
+        return (self.site_dir / path).read_text(encoding="utf-8")
+
+    def soup(self, path: str) -> BeautifulSoup:
+        return BeautifulSoup(self.text(path), "html.parser")
+
+    def messages(self, level: int = logging.WARNING) -> list[str]:
+        return [r.getMessage() for r in self.records if r.levelno >= level]
+
+
+BuildSite = Callable[..., Site]
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def build_pages(
+    root: Path,
+    pages: Mapping[str, str],
+    *,
+    theme: str | Mapping[str, Any] = "mkdocs",
+    plugin: Mapping[str, Any] | None = None,
+    strict: bool = True,
+    extra: Mapping[str, Any] | None = None,
+    copy: Mapping[str, Path] | None = None,
+) -> Site:
+    """Write ``pages`` (and copies of ``copy``) into ``root/docs`` and build them for real.
+
+    The plugin is enabled by its entry-point name, so registration is tested too.
+    """
+    docs = root / "docs"
+    docs.mkdir(parents=True)
+    for name, text in pages.items():
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text(text, encoding="utf-8")
+    for name, source in (copy or {}).items():
+        shutil.copyfile(source, docs / name)
+    config: dict[str, Any] = {
+        "site_name": "Test Site",
+        "site_url": "https://example.org/",
+        "theme": theme if isinstance(theme, Mapping) else {"name": theme},
+        "plugins": ["search", {"quicktakes": dict(plugin or {})}],
+        **(extra or {}),
+    }
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    return build_config_file(root / "mkdocs.yml", strict=strict)
+
+
+def build_config_file(config_file: Path, *, strict: bool = True, **overrides: Any) -> Site:
+    """Build the site of ``config_file`` as `mkdocs build` would, capturing what MkDocs logs."""
+    handler = _Records()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        cfg = load_config(str(config_file), strict=strict, **overrides)
+        cfg.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(cfg)
+        finally:
+            cfg.plugins.on_shutdown()
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    return Site(config_file.parent, Path(cfg.site_dir), handler.records)
+
+
+@pytest.fixture
+def build_site(tmp_path: Path) -> BuildSite:
+    """Build a site from ``{path: text}`` pages; see :func:`build_pages` for the options."""
+    count = iter(range(1000))
+
+    def run(pages: Mapping[str, str], **options: Any) -> Site:
+        return build_pages(tmp_path / f"site{next(count)}", pages, **options)
+
+    return run
