@@ -1,0 +1,40 @@
+"""Reading front matter: encodings, line endings and YAML errors become named problems."""
+
+from __future__ import annotations
+
+from mkdocs_quicktakes.source import decode_source, parse_front_matter
+
+
+def test_bom_and_crlf_are_normal_input() -> None:
+    text, problem = decode_source(b"\xef\xbb\xbf---\r\ntitle: T\r\n---\r\nbody", "a.md")
+    assert problem is None
+    assert text == "---\ntitle: T\n---\nbody"
+    assert parse_front_matter(text, "a.md").meta == {"title": "T"}
+
+
+def test_bytes_that_are_not_utf8_name_their_offset() -> None:
+    text, problem = decode_source(b"---\ntitle: caf\xe9\n---\n", "sub/a.md")
+    assert text is None
+    assert problem is not None
+    expected = "sub/a.md: '(file)': expected UTF-8 text, found byte 0xe9 at offset 14"
+    assert problem.message() == expected
+
+
+def test_malformed_yaml_names_line_and_column() -> None:
+    source = parse_front_matter("---\ntitle: ok\nanswer: [unclosed\n---\n", "a.md")
+    assert not source.usable
+    [problem] = source.problems
+    assert "expected valid YAML" in problem.message()
+    assert "line 4" in problem.message()
+
+
+def test_front_matter_that_is_not_a_mapping_is_an_error() -> None:
+    source = parse_front_matter("---\n- a\n- b\n---\n", "a.md")
+    assert not source.usable
+    assert "a YAML mapping" in source.problems[0].message()
+
+
+def test_a_file_without_front_matter_has_empty_meta() -> None:
+    source = parse_front_matter("# Just Markdown\n", "a.md")
+    assert source.usable
+    assert source.meta == {}
