@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: example test lint types docs bench clean
+.PHONY: example test quick lint types docs wheel screenshots bench clean
 
 $(BIN)/mkdocs: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,9 +15,14 @@ $(BIN)/mkdocs: pyproject.toml
 example: $(BIN)/mkdocs
 	$(BIN)/mkdocs serve -f example_site/mkdocs.yml
 
-## Lint, type-check and run the whole test suite (the command CI runs).
+## Lint, type-check and run the whole test suite (the command CI runs). The tests marked
+## `clients` drive Debian's chromium and Java (default-jre-headless): .ci/run installs them.
 test: $(BIN)/mkdocs lint types
 	$(BIN)/pytest
+
+## The quick loop: every test but those driving Chromium, the Nu checker, ProperDocs and pip.
+quick: $(BIN)/mkdocs
+	$(BIN)/pytest -m "not clients"
 
 lint: $(BIN)/mkdocs
 	$(BIN)/ruff check .
@@ -30,8 +35,16 @@ types: $(BIN)/mkdocs
 docs: $(BIN)/mkdocs
 	$(BIN)/mkdocs build --strict
 
+## Build the wheel into dist/ (tests/test_packaging.py checks what it contains).
+wheel: $(BIN)/mkdocs
+	$(BIN)/pip wheel --quiet --no-deps --no-build-isolation -w dist .
+
+## Retake the documentation's screenshots, docs/assets/screenshots/*.png, in the browser tests.
+screenshots: $(BIN)/mkdocs
+	QT_UPDATE_SCREENSHOTS=1 $(BIN)/pytest tests/test_browser.py
+
 bench: $(BIN)/mkdocs
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) site example_site/site dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) site example_site/site dist test-artifacts .pytest_cache .mypy_cache .ruff_cache

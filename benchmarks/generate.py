@@ -16,19 +16,41 @@ from pathlib import Path
 import yaml
 
 SUBJECTS = (
-    "Computer Science", "Mathematics", "Engineering", "Physics", "Chemistry", "Economics",
-    "Digital Media", "Biology", "Psychology", "Statistics", "History", "Business",
+    "Computer Science",
+    "Mathematics",
+    "Engineering",
+    "Physics",
+    "Chemistry",
+    "Economics",
+    "Digital Media",
+    "Biology",
+    "Psychology",
+    "Statistics",
+    "History",
+    "Business",
 )
-WORDS = (
-    "system model value function process method result error signal matrix vector data "
-    "energy current voltage price demand market memory thread node graph estimate variance "
-    "sample rate network layer field charge force mass time space order bound algorithm "
-    "structure analysis design control feedback stability output input parameter constraint"
-).split()
+WORDS = tuple(
+    " ".join(
+        (
+            "system model value function process method result error signal matrix vector data",
+            "energy current voltage price demand market memory thread node graph estimate",
+            "variance sample rate network layer field charge force mass time space order bound",
+            "algorithm structure analysis design control feedback stability output input",
+        )
+    ).split()
+)
 FORMULAS = (
-    r"\frac{a}{b} + c", r"x^2 + y^2 = r^2", r"\sum_{i=1}^{n} x_i", r"\int_0^t e(\tau) d\tau",
-    r"\hat{\beta} = (X^T X)^{-1} X^T y", r"E = mc^2", r"\sqrt{b^2 - 4ac}", r"a \neq b",
-    r"\nabla \cdot E = \frac{\rho}{\epsilon_0}", r"P(A \mid B)", r"\lim_{x \to 0} f(x)",
+    r"\frac{a}{b} + c",
+    r"x^2 + y^2 = r^2",
+    r"\sum_{i=1}^{n} x_i",
+    r"\int_0^t e(\tau) d\tau",
+    r"\hat{\beta} = (X^T X)^{-1} X^T y",
+    r"E = mc^2",
+    r"\sqrt{b^2 - 4ac}",
+    r"a \neq b",
+    r"\nabla \cdot E = \frac{\rho}{\epsilon_0}",
+    r"P(A \mid B)",
+    r"\lim_{x \to 0} f(x)",
 )
 CODE = (
     ("python", ["def area(r):", "    return 3.14159 * r ** 2", "", "print(area(2))"]),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import subprocess
@@ -28,9 +29,9 @@ import frontmatter
 import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
-from generate import write_corpus  # noqa: E402
+from generate import write_corpus
 
-from mkdocs_quicktakes.answer import decode_newlines  # noqa: E402
+from mkdocs_quicktakes.answer import decode_newlines
 
 REPO = Path(__file__).resolve().parents[1]
 PERFORMANCE_PAGE = REPO / "docs" / "performance.md"
@@ -123,7 +124,8 @@ def table(rows: list[tuple[int, Measure, Measure]]) -> str:
     for count, a, b in rows:
         lines.append(
             f"| {count:,} | {a.seconds:.1f} s | {b.seconds:.1f} s | {a.seconds / b.seconds:.2f} "
-            f"| {a.rss_mib:.0f} / {b.rss_mib:.0f} MiB | {a.output_mib:.0f} / {b.output_mib:.0f} MiB |"
+            f"| {a.rss_mib:.0f} / {b.rss_mib:.0f} MiB "
+            f"| {a.output_mib:.0f} / {b.output_mib:.0f} MiB |"
         )
     return "\n".join(lines)
 
@@ -147,7 +149,8 @@ def main() -> None:
             a, b = bench_size(count, args.runs, Path(tmp))
             rows.append((count, a, b))
             print(table(rows[-1:]).splitlines()[-1], flush=True)
-    machine = f"{platform.python_implementation()} {platform.python_version()}, {platform.machine()}"
+    machine = f"{platform.python_implementation()} {platform.python_version()}"
+    machine += f", {platform.machine()}, {os.cpu_count()} cores"
     text = f"{table(rows)}\n\nMedian of {args.runs} runs per cell; {machine}."
     print(text)
     if args.write:

@@ -137,6 +137,8 @@ _N_COMMANDS = frozenset(
 )  # fmt: skip
 
 _FENCE_OPEN = re.compile(r"[ ]*(`{3,}|~{3,})")
+# The longest formula that is recognised (the corpus' longest has 226 characters).
+_MAX_MATH = 10_000
 _SPECIAL = re.compile(r"[\\`$]")  # what can start an escape, a line break, code or math
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _RAW_BLANK_LINE = re.compile(r"\\n[ \t]*\\n")
@@ -144,6 +146,7 @@ _LETTERS = re.compile(r"[A-Za-z]+")
 _MATH_OPENERS = {"(": "\\)", "[": "\\]"}
 # A string prefix such as r'..' or b"..": the quote after it opens a literal.
 _STRING_PREFIXES = frozenset({"r", "b", "f", "u", "rb", "br", "fr", "rf", "l", "u8"})
+_WORD_END = re.compile(r"[A-Za-z0-9_]*$")
 # How far ahead a string literal may close; real literals holding \n are short.
 _LITERAL_LOOKAHEAD = 200
 # After a backslash-n, these start a new code line rather than continue a string literal:
@@ -342,13 +345,31 @@ class _Scanner:
 
 
 def _find_closer(raw: str, start: int, closer: str) -> int:
-    r"""Index of the next unescaped ``closer``; backslash pairs (``\$``, ``\\``) are skipped."""
+    r"""Index of the next unescaped ``closer``; backslash pairs (``\$``, ``\\``) are skipped.
+
+    A formula is at most ``_MAX_MATH`` characters long, so an opener that is never closed costs
+    a bounded search instead of one to the end of the answer: a long answer full of them would
+    otherwise take quadratic time.
+    """
+    end = min(len(raw), start + _MAX_MATH + len(closer))
     pos = start
-    while pos < len(raw):
-        if raw.startswith(closer, pos):
-            return pos
-        pos += 2 if raw[pos] == "\\" else 1
+    while (found := raw.find(closer, pos, end)) != -1:
+        if _backslashes_before(raw, start, found) % 2 == 0:
+            return found
+        pos = found + 1
     return -1
+
+
+def _backslashes_before(raw: str, start: int, pos: int) -> int:
+    r"""How many backslashes directly precede ``pos``, counting back no further than ``start``.
+
+    Read from ``start`` in pairs, an even run is made of ``\\`` pairs and leaves the character at
+    ``pos`` unescaped; an odd run escapes it.
+    """
+    run = 0
+    while pos - run > start and raw[pos - run - 1] == "\\":
+        run += 1
+    return run
 
 
 def _is_inline_dollar_math(content: str, after: str) -> bool:
@@ -491,7 +512,9 @@ class _CodeLineReader:
         before, after = raw[pos - 1 : pos], raw[pos + 1 : pos + 2]
         if not (before.isalnum() and after.isalpha()):
             return True
-        prefix = re.search(r"[A-Za-z0-9_]*$", raw[self.start : pos])
+        # Prefixes have at most two letters: three characters back tell a prefix from a longer
+        # word, at a cost that does not grow with the length of the line.
+        prefix = _WORD_END.search(raw, max(self.start, pos - 3), pos)
         return prefix is not None and prefix.group(0).lower() in _STRING_PREFIXES
 
     def _starts_comment(self, char: str) -> bool:
@@ -523,10 +546,16 @@ class _CodeLineReader:
 
 # "<" that would open an HTML tag, comment or declaration (not an autolink).
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])(?![A-Za-z][A-Za-z0-9+.-]*:)")
+# The name of the tag a "<" opens, when it is followed by what may follow a tag name.
+_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|\Z)")
 
 
 def prepare_answer(
-    raw: str, *, fix_mojibake: bool = True, nested_fences: NestedFences = "indented"
+    raw: str,
+    *,
+    fix_mojibake: bool = True,
+    nested_fences: NestedFences = "indented",
+    html_tags: frozenset[str] | None = frozenset(),
 ) -> PreparedAnswer:
     """Turn an ``answer`` value into Markdown for Python-Markdown, with math set aside.
 
@@ -540,28 +569,50 @@ def prepare_answer(
         nested_fences: How to write code fences that sit inside list items: ``"fence"``
             keeps them (for ``pymdownx.superfences``), ``"indented"`` makes indented code
             blocks, ``"codehilite"`` does the same with a ``:::lang`` first line.
+        html_tags: Tags that raw HTML in the text may use (lowercase names); any other
+            ``<name`` is shown as text, as ``<username>`` in a command line must be. ``None``
+            keeps all raw HTML. Code and math are never touched.
 
     Returns:
         The Markdown and the formulas its placeholders stand for.
     """
     text = repair_mojibake(raw) if fix_mojibake else raw
     segments = _Scanner(text).run()
-    markdown, spans = _replace_math(segments)
+    markdown, spans = _replace_math(segments, html_tags)
     return PreparedAnswer(_normalise_blocks(markdown, spans, nested_fences), spans)
 
 
-def _replace_math(segments: list[_Segment]) -> tuple[str, tuple[MathSpan, ...]]:
+def _replace_math(
+    segments: list[_Segment], html_tags: frozenset[str] | None
+) -> tuple[str, tuple[MathSpan, ...]]:
     """Join the segments, putting placeholders for math and escaping stray tags in text."""
     parts: list[str] = []
     spans: list[MathSpan] = []
     for segment in segments:
         if segment.math is None:
             text = segment.text
-            parts.append(_TAG_START.sub("&lt;", text) if segment.kind == "text" else text)
+            if segment.kind == "text":
+                # `\$` only kept the dollar out of math; Markdown has no such escape.
+                text = _escape_tags(text, html_tags).replace("\\$", "$")
+            parts.append(text)
         else:
             parts.append(math_placeholder(len(spans)))
             spans.append(segment.math)
     return "".join(parts), tuple(spans)
+
+
+def _escape_tags(text: str, allowed: frozenset[str] | None) -> str:
+    """Escape the ``<`` of every tag-like text whose tag is not in ``allowed`` (``None``: all)."""
+    if allowed is None or "<" not in text:
+        return text
+    if not allowed:
+        return _TAG_START.sub("&lt;", text)
+
+    def keep_allowed(match: re.Match[str]) -> str:
+        name = _TAG_NAME.match(text, match.start())
+        return "<" if name is not None and name.group(1).lower() in allowed else "&lt;"
+
+    return _TAG_START.sub(keep_allowed, text)
 
 
 # ---------------------------------------------------------------------------------------
@@ -572,6 +623,10 @@ _LIST_ITEM = re.compile(r"(?P<indent>[ ]*)(?P<marker>[-*+]|(?P<number>\d{1,9})[.
 _HEADING = re.compile(r"[ ]*#{1,6}(?:[ ]|$)")
 _TABLE_DELIMITER = re.compile(r"[ ]*\|?[ ]*:?-+:?[ ]*(?:\|[ ]*:?-+:?[ ]*)*\|?[ ]*$")
 _PLACEHOLDER_LINE = re.compile(r"[ ]*QTMATH(\d+)QT[ ]*$")
+# Lists nest at most this deep; deeper items become items of the deepest list. Each level costs
+# Python-Markdown (and this module) several stack frames, and a few hundred levels would end the
+# build with a RecursionError.
+MAX_LIST_DEPTH = 16
 
 
 @dataclass
@@ -652,6 +707,15 @@ class _DisplayLines:
             return False
         index = int(match.group(1))
         return index < len(self.spans) and self.spans[index].display
+
+
+def _escape_marker(text: str) -> str:
+    r"""Backslash-escape a list marker at the start of ``text`` (``- x`` -> ``\- x``)."""
+    match = _LIST_ITEM.match(text)
+    if match is None:
+        return text
+    end = match.end("marker") - 1
+    return text[:end] + "\\" + text[end:]
 
 
 def _indent_of(line: str) -> int:
@@ -747,6 +811,7 @@ class _BlockParser:
         return bool(siblings) and isinstance(siblings[-1], _List) and siblings[-1].ordered
 
     def _start_item(self, match: re.Match[str], line: str, depth: int) -> None:
+        depth = min(depth, MAX_LIST_DEPTH - 1)
         self._close_to(depth)
         number = match.group("number")
         ordered = number is not None
@@ -765,7 +830,10 @@ class _BlockParser:
         self.blank = False
         self.paragraph = None
         rest = line[match.end() :]
-        if rest.strip():
+        if rest.strip() and len(self.stack) >= MAX_LIST_DEPTH:
+            # No deeper: the rest is text, even if it starts with another marker ("- - - x").
+            self._add_leaf(len(self.stack), _Leaf("paragraph", [_escape_marker(rest.strip())]))
+        elif rest.strip():
             # The item's first line may itself open a block (a heading, a fence...).
             self._line(" " * content_col + rest.lstrip(" "))
 

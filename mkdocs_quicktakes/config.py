@@ -6,6 +6,26 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from mkdocs_quicktakes.head import check_title_format
+from mkdocs_quicktakes.model import DEFAULT_MAX_ANSWER_BYTES
+from mkdocs_quicktakes.permalinks import url_problem
+from mkdocs_quicktakes.seo import AUTHOR_TYPES, DIGITAL_SOURCE_TYPES, STRUCTURED_DATA_MODES
+from mkdocs_quicktakes.view import safe_href
+
+
+class ByteCount(c.Type[int]):
+    """A number of bytes: a whole number of at least 0."""
+
+    def __init__(self, default: int) -> None:
+        super().__init__(int, default=default)
+
+    def run_validation(self, value: object) -> int:
+        """Reject negative sizes when the config is loaded."""
+        number = super().run_validation(value)
+        if number < 0:
+            raise base.ValidationError(
+                f"expected a number of bytes (0 for no limit), found {number}"
+            )
+        return number
 
 
 class TitleFormat(c.Type[str]):
@@ -21,6 +41,60 @@ class TitleFormat(c.Type[str]):
         if error:
             raise base.ValidationError(error)
         return pattern
+
+
+class SiteFolder(c.Type[str]):
+    """A folder below the site root (``learn/``); ``""`` switches the feature off.
+
+    With ``placeholder``, the folder must use it (``learn/{slug}/``) and no other placeholder.
+    """
+
+    def __init__(self, default: str, placeholder: str = "") -> None:
+        super().__init__(str, default=default)
+        self.placeholder = placeholder
+
+    def run_validation(self, value: object) -> str:
+        """Reject folders that could point outside the site or hold unsafe characters."""
+        folder = super().run_validation(value).strip()
+        if not folder and not self.placeholder:
+            return ""
+        try:
+            example = folder.format(**({self.placeholder: "x"} if self.placeholder else {}))
+        except (KeyError, IndexError, ValueError) as error:
+            raise base.ValidationError(f"not a valid pattern ({error})") from error
+        if self.placeholder and example == folder:
+            raise base.ValidationError(f"must contain {{{self.placeholder}}}")
+        problem = url_problem(example)
+        if problem:
+            raise base.ValidationError(f"expected a folder below the site root, found {problem}")
+        return folder
+
+
+class PositiveInt(c.Type[int]):
+    """A whole number of at least 1."""
+
+    def run_validation(self, value: object) -> int:
+        """Reject 0 and negative numbers when the config is loaded."""
+        number = super().run_validation(value)
+        if number < 1:
+            raise base.ValidationError(f"expected a number of at least 1, found {number}")
+        return number
+
+
+class WebLink(c.Type[str]):
+    """An ``http(s)`` url, or a path that the plugin resolves against ``site_url``."""
+
+    def __init__(self) -> None:
+        super().__init__(str)
+
+    def run_validation(self, value: object) -> str:
+        """Refuse other schemes (``javascript:``, ``data:``) when the config is loaded."""
+        url = super().run_validation(value).strip()
+        if not url or not safe_href(url):
+            raise base.ValidationError(
+                f"expected an http(s) url or a path relative to site_url, found {url!r}"
+            )
+        return url
 
 
 class QuickTakesConfig(base.Config):
@@ -49,3 +123,64 @@ class QuickTakesConfig(base.Config):
 
     template = c.Type(str, default="quicktakes/page.html")
     """The template a QuickTakes page is rendered with, unless its front matter names one."""
+
+    permalinks = c.Type(bool, default=True)
+    """Write each page where its ``url`` says (``/learn/x/q/y`` -> ``learn/x/q/y/index.html``)."""
+
+    hubs = c.Type(bool, default=True)
+    """Generate a hub page per subject listing its questions, and an index of all subjects."""
+
+    hub_url = SiteFolder(default="learn/{slug}/", placeholder="slug")
+    """Folder of a subject's hub; ``{slug}`` is the subject slugged like the QuickTakes urls."""
+
+    hub_page_size = PositiveInt(int, default=20)
+    """Questions per hub page; later pages are at ``<hub>/page/2/`` and so on."""
+
+    hub_sort = c.Choice(("date", "score", "title"), default="date")
+    """Order of a hub's questions: newest first, highest score first, or by title."""
+
+    subjects_url = SiteFolder(default="learn/")
+    """Folder of the index of all subjects with their counts; ``""`` for no index."""
+
+    nav_section = c.Type(str, default="Subjects")
+    """Title of the nav section that lists the hubs; ``""`` leaves the nav as it is."""
+
+    unresolved_related = c.Choice(("text", "hide"), default="text")
+    """A related question that is not a page of this site: shown as plain ``text``, or ``hide``."""
+
+    feeds = c.Type(bool, default=True)
+    """Write RSS 2.0 (``rss.xml``) and Atom (``atom.xml``) feeds, site-wide and per subject."""
+
+    feed_size = PositiveInt(int, default=20)
+    """How many of the newest questions a feed holds."""
+
+    structured_data = c.Choice(STRUCTURED_DATA_MODES, default="article")
+    """The JSON-LD of a Q&A page: ``article``, ``qapage``, ``faqpage`` or ``none``."""
+
+    og_image = c.Optional(WebLink())
+    """Image for ``og:image``, ``twitter:image`` and the JSON-LD ``image`` of every page."""
+
+    author_type = c.Choice(AUTHOR_TYPES, default="Organization")
+    """Whether the ``author`` of a page is an ``Organization`` or a ``Person`` in JSON-LD."""
+
+    author_url = c.Optional(WebLink())
+    """The ``url`` of every page's author in JSON-LD (its profile or about page)."""
+
+    digital_source_type = c.Optional(c.Choice(DIGITAL_SOURCE_TYPES))
+    """IPTC source of the answers, e.g. ``TrainedAlgorithmicMediaDigitalSource`` when generated."""
+
+    invalid_files = c.Choice(("skip", "notice"), default="skip")
+    """A file that cannot be used (not UTF-8, broken YAML, no answer): ``skip`` leaves it out of
+    the site; ``notice`` builds its page as a visible list of its problems."""
+
+    report_file = c.Optional(c.Type(str))
+    """Write every problem of the build to this file, relative to ``mkdocs.yml`` (JSON when it
+    ends in ``.json``, else text); the log shows the first problems and a summary."""
+
+    answer_html = c.Choice(("sanitize", "trust"), default="sanitize")
+    """Raw HTML in answers: ``sanitize`` keeps an allowlist of tags and attributes (no scripts,
+    event handlers, ``javascript:`` or ``data:`` urls); ``trust`` keeps it as written."""
+
+    max_answer_bytes = ByteCount(default=DEFAULT_MAX_ANSWER_BYTES)
+    """The largest answer rendered (UTF-8 bytes); a larger one is an error and its page is left
+    out. ``0``: no limit."""

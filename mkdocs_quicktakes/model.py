@@ -5,16 +5,73 @@ Nothing here knows MkDocs, so the checker command and the tests use it directly.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from mkdocs_quicktakes.answer import repair_mojibake
 from mkdocs_quicktakes.dates import DateValue, parse_date
 
 Severity = Literal["error", "warning"]
+FieldKind = Literal["text", "date", "number", "mapping", "keywords"]
+
+DEFAULT_MAX_ANSWER_BYTES = 2 * 1024 * 1024
+"""Default of the option ``max_answer_bytes``: the largest answer rendered (2 MiB)."""
 
 _RELATED_KEY = re.compile(r"related_article(\d+)\Z")
+_RELATED_PATTERN = "related_articleN"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One front-matter key of a QuickTakes page: its type and how a problem words it."""
+
+    key: str
+    """Dotted for nested keys (``seo.title``); ``related_articleN`` stands for every number."""
+    kind: FieldKind
+    expected: str
+    """What a problem says was expected, e.g. ``a number``."""
+    required: bool = False
+    """Part of every QuickTakes page: ``question`` marks one, and without a text ``answer`` the
+    page cannot be used (a wrong-typed ``question`` falls back to the title)."""
+
+
+SCHEMA: tuple[FieldSpec, ...] = (
+    FieldSpec("question", "text", "the question as text", required=True),
+    FieldSpec("answer", "text", "the answer as Markdown text", required=True),
+    FieldSpec("title", "text", "text"),
+    FieldSpec("article_title", "text", "text"),
+    FieldSpec("id", "text", "text or a number"),
+    FieldSpec("date", "date", "a date like 2025-01-28"),
+    FieldSpec("date_format", "text", "text"),
+    FieldSpec("post_on_text", "text", "text"),
+    FieldSpec("author", "text", "text"),
+    FieldSpec("subject", "text", "text"),
+    FieldSpec("url", "text", "text"),
+    FieldSpec("score", "number", "a number"),
+    FieldSpec("seo", "mapping", "a mapping"),
+    FieldSpec("seo.title", "text", "text"),
+    FieldSpec("seo.page_description", "text", "text"),
+    FieldSpec("seo.page_keywords", "keywords", "a comma-separated text or a list"),
+    FieldSpec(_RELATED_PATTERN, "mapping", "a mapping"),
+    FieldSpec(f"{_RELATED_PATTERN}.id", "text", "text or a number"),
+    FieldSpec(f"{_RELATED_PATTERN}.title", "text", "the title of the related question"),
+    FieldSpec(f"{_RELATED_PATTERN}.url", "text", "text"),
+    FieldSpec(f"{_RELATED_PATTERN}.subject", "text", "text"),
+)
+"""Every key the plugin reads, with its type. Other keys are allowed and left alone."""
+
+_SPECS = {spec.key: spec for spec in SCHEMA}
+
+
+def field_spec(key: str) -> FieldSpec | None:
+    """The schema entry of a dotted key; ``related_article7.url`` finds ``related_articleN.url``."""
+    head, dot, rest = key.partition(".")
+    if _RELATED_KEY.match(head):
+        head = _RELATED_PATTERN
+    return _SPECS.get(head + dot + rest)
 
 
 @dataclass(frozen=True)
@@ -28,10 +85,13 @@ class Problem:
     expected: str
     found: str
     severity: Severity = "warning"
+    line: int | None = None
+    """Line of the key in the file (1-based), when the YAML tells it."""
 
     def message(self) -> str:
-        """The one-line text logged for this problem."""
-        return f"{self.file}: '{self.key}': expected {self.expected}, found {self.found}"
+        """The one-line text logged for this problem: ``file[:line]: 'key': expected …``."""
+        where = f"{self.file}:{self.line}" if self.line is not None else self.file
+        return f"{where}: '{self.key}': expected {self.expected}, found {self.found}"
 
 
 @dataclass(frozen=True)
@@ -68,8 +128,11 @@ class QuickTake:
 
 
 def is_quicktake(meta: Mapping[str, object]) -> bool:
-    """A page is a QuickTakes page when its front matter has both ``question`` and ``answer``."""
-    return "question" in meta and "answer" in meta
+    """A page is a QuickTakes page when its front matter has a ``question``.
+
+    One without an ``answer`` is a broken QuickTakes page (an error), not an ordinary page.
+    """
+    return "question" in meta
 
 
 def describe(value: object) -> str:
@@ -81,25 +144,30 @@ def describe(value: object) -> str:
 
 
 class _Reader:
-    """Reads typed values out of a front-matter mapping, collecting problems instead of raising."""
+    """Reads typed values out of a front-matter mapping, collecting problems instead of raising.
+
+    Each value is read at its dotted path; its :data:`SCHEMA` entry words the problem.
+    """
 
     def __init__(self, src_uri: str) -> None:
         self.src_uri = src_uri
         self.problems: list[Problem] = []
 
-    def problem(self, key: str, expected: str, value: object, severity: Severity) -> None:
-        self.problems.append(Problem(self.src_uri, key, expected, describe(value), severity))
+    def problem(self, path: str, value: object, severity: Severity = "warning") -> None:
+        spec = field_spec(path)
+        expected = spec.expected if spec is not None else "a value"
+        self.problems.append(Problem(self.src_uri, path, expected, describe(value), severity))
 
-    def text(self, meta: Mapping[str, object], key: str, prefix: str = "") -> str:
+    def text(self, meta: Mapping[str, object], path: str) -> str:
         """Return a scalar as stripped text; numbers are fine (YAML reads ``2024`` as an int)."""
-        value = meta.get(key)
+        value = meta.get(_name(path))
         if value is None:
             return ""
         if isinstance(value, str):
             return value.strip()
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if _is_number(value):
             return str(value)
-        self.problem(prefix + key, "text", value, "warning")
+        self.problem(path, value)
         return ""
 
     def keywords(self, seo: Mapping[str, object]) -> tuple[str, ...]:
@@ -111,18 +179,18 @@ class _Reader:
         elif isinstance(value, list):
             items = list(value)
         else:
-            self.problem("seo.page_keywords", "a comma-separated text or a list", value, "warning")
+            self.problem("seo.page_keywords", value)
             return ()
         words = (str(item).strip() for item in items if isinstance(item, (str, int, float)))
         return tuple(dict.fromkeys(word for word in words if word))
 
-    def mapping(self, meta: Mapping[str, object], key: str) -> Mapping[str, object]:
-        value = meta.get(key)
+    def mapping(self, meta: Mapping[str, object], path: str) -> Mapping[str, object]:
+        value = meta.get(_name(path))
         if value is None:
             return {}
         if isinstance(value, Mapping):
             return value
-        self.problem(key, "a mapping", value, "warning")
+        self.problem(path, value)
         return {}
 
     def date(self, meta: Mapping[str, object]) -> DateValue | None:
@@ -132,23 +200,32 @@ class _Reader:
         try:
             return parse_date(value)
         except ValueError:
-            self.problem("date", "a date like 2025-01-28", value, "warning")
+            self.problem("date", value)
             return None
 
     def score(self, meta: Mapping[str, object]) -> float | None:
         value = meta.get("score")
         if value is None:
             return None
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # NaN and infinity are numbers to YAML (.nan, .inf) but not scores anything can sort by.
+        if _is_number(value) and isinstance(value, (int, float)) and math.isfinite(value):
             return float(value)
-        self.problem("score", "a number", value, "warning")
+        self.problem("score", value)
         return None
+
+    def answer(self, meta: Mapping[str, object]) -> str:
+        """The raw answer, or ``""`` with an error: a page without one cannot be used."""
+        answer = meta.get("answer")
+        if isinstance(answer, str) and answer.strip():
+            return answer
+        self.problem("answer", answer, "error")
+        return ""
 
     def related(self, meta: Mapping[str, object]) -> tuple[RelatedLink, ...]:
         numbered = sorted(
             (int(match.group(1)), key)
             for key in meta
-            if (match := _RELATED_KEY.match(key)) is not None
+            if isinstance(key, str) and (match := _RELATED_KEY.match(key)) is not None
         )
         links: dict[tuple[str, str], RelatedLink] = {}
         for _, key in numbered:
@@ -162,42 +239,50 @@ class _Reader:
         entry = self.mapping(meta, key)
         if not entry:
             return None
-        title = self.text(entry, "title", f"{key}.")
-        url = self.text(entry, "url", f"{key}.")
+        written_title = entry.get("title")
+        title = self.text(entry, f"{key}.title")
+        url = self.text(entry, f"{key}.url")
+        link_id = self.text(entry, f"{key}.id")
+        subject = self.text(entry, f"{key}.subject")
         if not title:
-            self.problem(f"{key}.title", "the title of the related question", None, "warning")
+            if written_title is None or isinstance(written_title, str):  # else already named
+                self.problem(f"{key}.title", written_title)
             return None
-        return RelatedLink(
-            title=title,
-            url=url,
-            id=self.text(entry, "id", f"{key}."),
-            subject=self.text(entry, "subject", f"{key}."),
-        )
+        return RelatedLink(title=title, url=url, id=link_id, subject=subject)
+
+
+def _name(path: str) -> str:
+    """The last part of a dotted path: the key inside its mapping."""
+    return path.rpartition(".")[2]
+
+
+def _is_number(value: object) -> bool:
+    # YAML reads `yes`/`no` as booleans, which are ints to Python but never what was meant.
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def parse_quicktake(
     meta: Mapping[str, object], src_uri: str
 ) -> tuple[QuickTake | None, list[Problem]]:
-    """Validate the front matter of one QuickTakes page.
+    """Validate the front matter of one QuickTakes page against :data:`SCHEMA`.
+
+    Every key is checked, so one pass names every problem of the file.
 
     Args:
         meta: The page's front matter, as YAML loaded it.
         src_uri: The file's path relative to ``docs_dir``, used in every problem.
 
     Returns:
-        The record, or ``None`` when the page cannot be used (its ``answer`` is not text), and the
-        problems found. Optional fields of the wrong type fall back to a default with a warning.
+        The record, or ``None`` when the page cannot be used (its ``answer`` is missing or not
+        text, or it has no title at all), and the problems found. Optional fields of the wrong
+        type fall back to a default with a warning.
     """
     read = _Reader(src_uri)
-    answer = meta.get("answer")
-    if not isinstance(answer, str) or not answer.strip():
-        read.problem("answer", "the answer as Markdown text", answer, "error")
-        return None, read.problems
+    answer = read.answer(meta)
     question = read.text(meta, "question")
-    title = read.text(meta, "title") or read.text(meta, "article_title") or question
-    if not title:
-        read.problem("title", "a title, an article_title or a question", None, "error")
-        return None, read.problems
+    title = read.text(meta, "title")
+    article_title = read.text(meta, "article_title")
+    title = title or article_title or question
     seo = read.mapping(meta, "seo")
     take = QuickTake(
         src_uri=src_uri,
@@ -208,8 +293,8 @@ def parse_quicktake(
         date=read.date(meta),
         date_format=read.text(meta, "date_format") or "YYYY-MM-DD",
         post_on_text=read.text(meta, "post_on_text"),
-        seo_title=read.text(seo, "title", "seo."),
-        description=read.text(seo, "page_description", "seo."),
+        seo_title=read.text(seo, "seo.title"),
+        description=read.text(seo, "seo.page_description"),
         keywords=read.keywords(seo),
         author=read.text(meta, "author"),
         subject=read.text(meta, "subject"),
@@ -217,4 +302,49 @@ def parse_quicktake(
         score=read.score(meta),
         related=read.related(meta),
     )
+    if answer and not title:
+        read.problems.append(
+            Problem(src_uri, "title", "a title, an article_title or a question", "nothing", "error")
+        )
+    if not answer or not title:
+        return None, read.problems
     return take, read.problems
+
+
+def answer_size_problem(take: QuickTake, max_bytes: int) -> Problem | None:
+    """An error when the answer is larger than ``max_bytes`` (UTF-8); ``0`` means no limit.
+
+    Args:
+        take: A validated page.
+        max_bytes: The option ``max_answer_bytes``.
+
+    Returns:
+        The problem, or ``None`` when the answer is small enough to render.
+    """
+    if max_bytes <= 0 or len(take.answer) <= max_bytes // 4:
+        return None  # at most 4 bytes a character: small enough without encoding it
+    size = len(take.answer.encode("utf-8", "surrogatepass"))
+    if size <= max_bytes:
+        return None
+    expected = f"at most {max_bytes:,} bytes (option max_answer_bytes)"
+    return Problem(take.src_uri, "answer", expected, f"{size:,} bytes", "error")
+
+
+def repair_text(take: QuickTake) -> QuickTake:
+    """The record with mojibake repaired in every field a reader sees.
+
+    The answer is left as written: :func:`~mkdocs_quicktakes.answer.prepare_answer` repairs it.
+    """
+    fix = repair_mojibake
+    return replace(
+        take,
+        title=fix(take.title),
+        question=fix(take.question),
+        post_on_text=fix(take.post_on_text),
+        seo_title=fix(take.seo_title),
+        description=fix(take.description),
+        keywords=tuple(fix(word) for word in take.keywords),
+        author=fix(take.author),
+        subject=fix(take.subject),
+        related=tuple(replace(link, title=fix(link.title)) for link in take.related),
+    )

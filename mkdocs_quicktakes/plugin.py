@@ -5,11 +5,11 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
+from urllib.parse import urljoin
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
-from mkdocs_quicktakes.answer import NestedFences, PreparedAnswer, prepare_answer
 from mkdocs_quicktakes.config import QuickTakesConfig
 from mkdocs_quicktakes.dates import iso_datetime, resolve_locale
 from mkdocs_quicktakes.head import (
@@ -18,9 +18,28 @@ from mkdocs_quicktakes.head import (
     render_head_tags,
     replace_head_tags,
 )
+from mkdocs_quicktakes.hubs import hub_title
 from mkdocs_quicktakes.labels import labels_for
 from mkdocs_quicktakes.mathml import MathMode, fill_math, fill_math_text
-from mkdocs_quicktakes.model import Problem, QuickTake, is_quicktake, parse_quicktake
+from mkdocs_quicktakes.model import Problem
+from mkdocs_quicktakes.report import Report, write_report
+from mkdocs_quicktakes.sanitize import sanitize_html
+from mkdocs_quicktakes.seo import (
+    JsonLd,
+    PageInfo,
+    PageRef,
+    SiteInfo,
+    absolute_url,
+    answer_text,
+    hub_social_tags,
+    hub_structured_data,
+    language_tag,
+    needs_answer_text,
+    og_locale,
+    social_tags,
+    structured_data,
+)
+from mkdocs_quicktakes.site import SiteBuild
 from mkdocs_quicktakes.view import build_view
 
 if TYPE_CHECKING:
@@ -31,6 +50,10 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
     from mkdocs.structure.toc import AnchorLink, TableOfContents
     from mkdocs.utils.templates import TemplateContext
+
+    from mkdocs_quicktakes.answer import NestedFences, PreparedAnswer
+    from mkdocs_quicktakes.catalog import HubPage
+    from mkdocs_quicktakes.model import QuickTake
 
 log = get_plugin_logger(__name__)
 
@@ -45,6 +68,10 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         self._answers: dict[str, PreparedAnswer] = {}
         self._locale: Locale | None = None
         self._nested_fences: NestedFences = "indented"
+        self._build: SiteBuild | None = None
+        self._report = Report()
+        self._answer_texts: dict[str, str] = {}
+        self._site: SiteInfo | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Check options and register templates and CSS before the theme environment exists."""
@@ -52,67 +79,165 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
             return None
         # The plugin object survives `mkdocs serve` rebuilds: start every build clean.
         self._takes, self._answers = {}, {}
+        self._build, self._report = None, Report()
         self._locale = self._resolve_locale(config)
+        self._answer_texts, self._site = {}, self._site_info(config, self._locale)
         self._nested_fences = nested_fences_mode(config.markdown_extensions)
         # Appended, so a file of the same name in the theme or custom_dir wins.
         config.theme.dirs.append(str(TEMPLATES_DIR))
         return config
 
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        """Read every page's front matter once, move pages to their urls, add hubs and feeds.
+
+        Runs before the nav and any page exist, so every page can link to every other one.
+        """
+        if not self.config.enabled or self._locale is None:
+            return None
+        self._report.files_checked = len(files.documentation_pages())
+        build = SiteBuild.start(
+            files,
+            config,
+            self.config,
+            locale=self._locale,
+            labels=labels_for(str(self._locale)),
+            nested_fences=self._nested_fences,
+        )
+        self._report.log(log, build.problems)
+        self._report.unresolved_links = build.catalog.unresolved()[0]
+        for message in build.warnings:
+            log.warning(message)
+        for message in build.notes:
+            log.info(message)
+        self._build, self._takes, self._answers = build, build.takes, build.answers
+        return files
+
+    def on_nav(
+        self, nav: Navigation, /, *, config: MkDocsConfig, files: Files
+    ) -> Navigation | None:
+        """Put the hubs in the nav under one section; Q&A pages are already out of it."""
+        if not self.config.enabled or self._build is None:
+            return None
+        self._build.add_nav_section(nav, files)
+        return nav
+
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         """Swap the placeholder body for the decoded answer, so MkDocs renders it like any page."""
-        if not self.config.enabled or not is_quicktake(page.meta):
+        if not self.config.enabled or self._build is None:
             return None
-        take, problems = parse_quicktake(page.meta, page.file.src_uri)
-        report(problems)
-        if take is None:
+        hub = self._build.hub(page)
+        if hub is not None:
+            self._build.set_hub_meta(page, hub)
+            return ""  # a hub's list is in its template, so search does not index answers twice
+        take = self._takes.get(page.file.src_uri)
+        prepared = self._answers.get(page.file.src_uri)
+        if take is None or prepared is None:
             return None
-        prepared = prepare_answer(
-            take.answer,
-            fix_mojibake=self.config.fix_mojibake,
-            nested_fences=self._nested_fences,
-        )
-        self._takes[page.file.src_uri] = take
-        self._answers[page.file.src_uri] = prepared
         self._set_page_meta(page, take)
         return prepared.markdown
 
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        """Put the formulas back, after Markdown can no longer touch them."""
+        """Clean the answer's HTML, then put the formulas back, where Markdown cannot touch them."""
         prepared = self._answers.get(page.file.src_uri)
-        if prepared is None or not prepared.math:
+        if prepared is None:
             return None
+        if self.config.answer_html == "sanitize":
+            # Before the formulas go in: the plugin's own MathML is not the author's HTML.
+            html = sanitize_html(html)
+        if needs_answer_text(self.config.structured_data):
+            # Taken before the formulas are filled in, so each one reads as its LaTeX.
+            self._answer_texts[page.file.src_uri] = answer_text(html, prepared.math)
+        if not prepared.math:
+            return html
         html, failures = fill_math(html, prepared.math, mode=cast(MathMode, self.config.math))
-        for span in failures:
-            log.warning(
-                f"{page.file.src_uri}: 'answer': formula could not be converted to MathML, "
-                f"shown as source: {span.source}"
-            )
+        expected = "LaTeX that converts to MathML (it is shown as source)"
+        problems = [Problem(page.file.src_uri, "answer", expected, s.source) for s in failures]
+        self._report.log(log, problems)
         _fill_toc_titles(page.toc, prepared)
         return html
 
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext | None:
-        """Hand the Q&A layout its plain-text view of the page."""
+        """Hand the Q&A and hub layouts their plain-text views of the page."""
+        hub = self._build.hub(page) if self._build else None
+        if self._build is not None and hub is not None:
+            name = "qt_hub" if hub.subject_key else "qt_subjects"
+            context[name] = self._build.hub_view(hub)  # type: ignore[literal-required]
+            return context
         take = self._takes.get(page.file.src_uri)
         if take is None or self._locale is None:
             return None
         view, problems = build_view(take, locale=self._locale, labels=labels_for(str(self._locale)))
-        report(problems)
+        self._report.log(log, problems)
+        if self._build is not None:
+            view = self._build.with_site_links(view, take)
         # TemplateContext lists only MkDocs' own keys; themes and plugins add theirs.
         context["quicktake"] = view  # type: ignore[typeddict-unknown-key]
         return context
 
+    # Late, so tags that other plugins add to the head are replaced too.
+    @event_priority(-50)
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
-        """Leave exactly one title, description, keywords and author tag in the page's head."""
+        """Leave exactly one of each title, meta, canonical, social and JSON-LD tag in the head."""
+        hub = self._build.hub(page) if self._build else None
+        if self._build is not None and hub is not None:
+            tags = self._hub_head_tags(hub, page, config)
+            return replace_head_tags(output, render_head_tags(tags))
         take = self._takes.get(page.file.src_uri)
-        if take is None:
+        if take is None or self._site is None:
             return None
-        return replace_head_tags(output, render_head_tags(self._head_tags(take, config)))
+        tags = self._head_tags(take, config, self._site, self._page_info(take, page))
+        return replace_head_tags(output, render_head_tags(tags))
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """End the build with one summary of its problems, and write the report file if asked."""
+        if not self.config.enabled:
+            return
+        report_file = self.config.report_file
+        if report_file:
+            path = Path(config.config_file_path or "mkdocs.yml").parent / report_file
+            if error := write_report(self._report, path):
+                log.warning(f"option 'report_file': could not write {error}")
+        self._report.log_summary(log, report_file=report_file or "")
+
+    def _hub_head_tags(self, hub: HubPage, page: Page, config: MkDocsConfig) -> HeadTags:
+        if self._build is None or self._site is None:
+            raise RuntimeError("on_files has not run")
+        title = hub_title(hub, self._build.catalog, self._build.labels)
+        fields = {"title": title, "subject": title, "site_name": config.site_name}
+        description = self._build.hub_description(hub, config.site_description or "")
+        this = PageRef(title, page.canonical_url or "")
+        json_ld = None
+        if self.config.structured_data != "none":
+            json_ld = self._hub_json_ld(hub, this, description, self._build, self._site)
+        return HeadTags(
+            title=format_title(self.config.title_format_fallback, fields),
+            description=description,
+            canonical=this.url,
+            properties=hub_social_tags(this, description, self._site),
+            json_ld=json_ld,
+        )
+
+    @staticmethod
+    def _hub_json_ld(
+        hub: HubPage, this: PageRef, description: str, build: SiteBuild, site: SiteInfo
+    ) -> JsonLd:
+        catalog = build.catalog
+        listed = [(e.take.title, e.url) for e in hub.entries]
+        if not hub.subject_key:  # the subjects index lists subjects
+            listed = [(s.name, s.url) for s in catalog.subjects if s.url]
+        items = [PageRef(name, absolute_url(site.url, url)) for name, url in listed]
+        # The hub's visible breadcrumbs, with hrefs relative to the hub page itself.
+        shown = build.hub_view(hub).breadcrumbs
+        crumbs = [
+            PageRef(link.text, urljoin(this.url, link.href) if this.url else "") for link in shown
+        ]
+        return hub_structured_data(this, description, items, site, crumbs)
 
     def _resolve_locale(self, config: MkDocsConfig) -> Locale:
         name = self.config.locale or config.theme.get("language") or str(config.theme.locale)
@@ -123,8 +248,11 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
 
     def _set_page_meta(self, page: Page, take: QuickTake) -> None:
         # Themes print page.meta.title and page.meta.author unescaped (in the nav, breadcrumbs and
-        # head), so they receive HTML-escaped text, as MkDocs' own titles taken from Markdown are.
-        page.meta["title"] = escape(take.title, quote=False)
+        # head), so they receive HTML-escaped text. Quotes too: readthedocs prints the title in the
+        # neighbouring pages' title="..." attributes of its Previous/Next buttons.
+        page.meta["title"] = escape(take.title)
+        # Material prints page.meta.description unescaped; never the front matter's own value.
+        page.meta["description"] = escape(take.description)
         if take.author:
             page.meta["author"] = escape(take.author)
         page.meta.setdefault("template", self.config.template)
@@ -132,7 +260,31 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
             # The sitemap's lastmod: the QuickTake's date, not the build date.
             page.update_date = iso_datetime(take.date)[:10]
 
-    def _head_tags(self, take: QuickTake, config: MkDocsConfig) -> HeadTags:
+    def _site_info(self, config: MkDocsConfig, locale: Locale) -> SiteInfo:
+        site_url = config.site_url or ""
+        image, author_url = self.config.og_image or "", self.config.author_url or ""
+        if image and not absolute_url(site_url, image):
+            log.warning(f"option 'og_image': the path {image!r} needs site_url; no image is set")
+        return SiteInfo(
+            name=config.site_name,
+            url=site_url,
+            og_locale=og_locale(locale),
+            language=language_tag(locale),
+            image=absolute_url(site_url, image) if image else "",
+            author_type=self.config.author_type,
+            author_url=absolute_url(site_url, author_url) if author_url else "",
+            digital_source_type=self.config.digital_source_type or "",
+        )
+
+    def _page_info(self, take: QuickTake, page: Page) -> PageInfo:
+        site = cast(SiteInfo, self._site)
+        trail = self._build.catalog.breadcrumbs(take) if self._build else ()
+        crumbs = tuple(PageRef(crumb.name, absolute_url(site.url, crumb.url)) for crumb in trail)
+        return PageInfo(page.canonical_url or "", self._answer_texts.get(take.src_uri, ""), crumbs)
+
+    def _head_tags(
+        self, take: QuickTake, config: MkDocsConfig, site: SiteInfo, page: PageInfo
+    ) -> HeadTags:
         fields = {
             "title": take.title,
             "seo_title": take.seo_title,
@@ -145,6 +297,9 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
             description=take.description,
             keywords=", ".join(take.keywords) if self.config.keywords else "",
             author=take.author,
+            canonical=page.url,
+            properties=social_tags(take, site, page),
+            json_ld=structured_data(self.config.structured_data, take, site, page),
         )
 
 
@@ -156,15 +311,6 @@ def nested_fences_mode(extensions: list[str]) -> NestedFences:
     if "codehilite" in names:
         return "codehilite"
     return "indented"
-
-
-def report(problems: list[Problem]) -> None:
-    """Log each problem at its severity; both fail ``mkdocs build --strict``."""
-    for problem in problems:
-        if problem.severity == "error":
-            log.error(problem.message())
-        else:
-            log.warning(problem.message())
 
 
 def _fill_toc_titles(toc: TableOfContents, prepared: PreparedAnswer) -> None:

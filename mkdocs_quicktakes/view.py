@@ -16,6 +16,7 @@ from mkdocs_quicktakes.model import Problem, QuickTake
 if TYPE_CHECKING:
     from babel import Locale
 
+    from mkdocs_quicktakes.hubs import FeedLinkView, LinkView
     from mkdocs_quicktakes.labels import Labels
 
 _SAFE_SCHEMES = ("", "http", "https")
@@ -44,6 +45,10 @@ class QuickTakeView:
     """The date as the page's ``date_format`` and the site's locale print it."""
     related: tuple[RelatedView, ...]
     labels: Labels
+    breadcrumbs: tuple[LinkView, ...] = ()
+    """Home, the subject's hub, the page; hrefs relative to the page, the last one empty."""
+    feeds: tuple[FeedLinkView, ...] = ()
+    """The feeds linked from the page's head."""
 
 
 def safe_href(url: str) -> str:

@@ -20,6 +20,13 @@ SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus" / "real"
 SEED = SHARED / "seed"
 PLUGIN_LOGGER = "mkdocs.plugins.mkdocs_quicktakes"
+EXAMPLE_SITE = REPO / "example_site"
+EXAMPLE_CONFIGS = {
+    "mkdocs": EXAMPLE_SITE / "mkdocs.yml",
+    "readthedocs": EXAMPLE_SITE / "mkdocs-readthedocs.yml",
+    "material": EXAMPLE_SITE / "mkdocs-material.yml",
+}
+"""The example site's config file for each theme (the other two INHERIT ``mkdocs.yml``)."""
 
 
 def shared_files(folder: Path) -> list[Path]:
@@ -53,6 +60,10 @@ def quicktake(**fields: Any) -> str:
     front.update(fields)
     front = {key: value for key, value in front.items() if value is not None}
     return "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\n\n&nbsp;"
+
+
+QUICKTAKE_PAGE = "learn/testing/questions/what-is-a-test/index.html"
+"""Where the page of a default :func:`quicktake` is written: at its ``url`` (``permalinks``)."""
 
 
 @dataclass

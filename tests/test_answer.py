@@ -556,3 +556,11 @@ def test_answer_headings_already_at_h2_are_kept() -> None:
     html = markdown.Markdown().convert(prepare_answer(raw).markdown)
     assert "<h2>Top</h2>" in html
     assert "<h3>Sub</h3>" in html
+
+
+def test_escaped_dollar_is_shown_as_a_plain_dollar() -> None:
+    prepared = prepare_answer(r"It costs \$5, and $x$ is math.\nKeep `\$` in code.")
+    html = markdown.Markdown().convert(prepared.markdown)
+    assert "It costs $5, and" in html
+    assert "<code>\\$</code>" in html
+    assert len(prepared.math) == 1

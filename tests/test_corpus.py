@@ -39,7 +39,9 @@ def corpus_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
 
 
 def page_of(site: Site, source: Path) -> BeautifulSoup:
-    return site.soup(f"{source.stem}/index.html")
+    """The built page of a source file: at its front-matter ``url`` (option ``permalinks``)."""
+    url = str(frontmatter.load(source)["url"]).strip("/")
+    return site.soup(f"{url}/index.html")
 
 
 def answer_of(soup: BeautifulSoup) -> Tag:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 from bs4 import BeautifulSoup
 
 from mkdocs_quicktakes.head import (
     HeadTags,
     check_title_format,
     format_title,
+    json_for_script,
     render_head_tags,
     replace_head_tags,
 )
@@ -70,3 +73,91 @@ def test_theme_tags_are_replaced_once_and_body_is_untouched() -> None:
 
 def test_a_page_without_head_is_returned_unchanged() -> None:
     assert replace_head_tags("<p>no head</p>", "<title>x</title>") == "<p>no head</p>"
+
+
+SOCIAL_PAGE = """<!doctype html>
+<html><head>
+<meta charset=utf-8>
+<title>Theme</title>
+<link href="https://old.example/" rel="alternate canonical">
+<meta content="old > title" property='og:title'>
+<meta name=og:type content=website>
+<meta property="og:image" content="https://example.org/old.png">
+<meta property="og:image:width" content="1200">
+<meta name="twitter:site" content="@site">
+<meta name="viewport" content="width=device-width"><link rel="canonical" href="/same-line">
+<script type="application/ld+json">{"@type": "WebSite"}</script>
+<script>var s = '<meta property="og:title" content="in a string"></head>';</script>
+<!-- <link rel="canonical" href="in-a-comment"> -->
+</head><body><script type="application/ld+json">{"@type": "Body"}</script></body></html>
+"""
+
+
+def social_head(tags: HeadTags, page: str = SOCIAL_PAGE) -> BeautifulSoup:
+    soup = BeautifulSoup(replace_head_tags(page, render_head_tags(tags)), "html.parser")
+    assert soup.head is not None
+    return soup
+
+
+def meta_values(soup: BeautifulSoup, key: str) -> list[str]:
+    assert soup.head is not None
+    found = soup.head.find_all(
+        lambda tag: tag.name == "meta" and key in (tag.get("name"), tag.get("property"))
+    )
+    return [str(tag["content"]) for tag in found]
+
+
+def test_social_tags_replace_theirs_whatever_the_attribute_order_quotes_or_line() -> None:
+    tags = HeadTags(
+        title="New",
+        canonical="https://example.org/q/",
+        properties=(("og:title", "T"), ("og:type", "article"), ("og:image", "https://e.org/i.png")),
+        json_ld={"@type": "Article"},
+    )
+    page = replace_head_tags(SOCIAL_PAGE, render_head_tags(tags))
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.head is not None
+    assert [link["href"] for link in soup.head.find_all("link", rel="canonical")] == [
+        "https://example.org/q/"
+    ]
+    assert meta_values(soup, "og:title") == ["T"]
+    assert meta_values(soup, "og:type") == ["article"]
+    # og:image:width described the old image, so it goes with it.
+    assert meta_values(soup, "og:image") == ["https://e.org/i.png"]
+    assert meta_values(soup, "og:image:width") == []
+    assert meta_values(soup, "twitter:site") == ["@site"]
+    assert meta_values(soup, "viewport") == ["width=device-width"]
+    scripts = soup.head.find_all("script", type="application/ld+json")
+    assert [s.get_text() for s in scripts] == ['{"@type":"Article"}']
+    # Text that only looks like tags, and everything after the head, is left as it was.
+    assert """content="in a string"></head>';</script>""" in page
+    assert '<link rel="canonical" href="in-a-comment">' in page
+    assert page.endswith(SOCIAL_PAGE[SOCIAL_PAGE.index("</head><body>") :])
+
+
+def test_kinds_the_plugin_does_not_bring_are_kept() -> None:
+    soup = social_head(HeadTags(title=""))
+    assert soup.title is not None
+    assert soup.title.string == "Theme"
+    assert meta_values(soup, "og:title") == ["old > title"]
+    assert len(soup.find_all("script", type="application/ld+json")) == 2
+
+
+def test_twitter_tags_use_name_and_open_graph_tags_use_property() -> None:
+    html = render_head_tags(
+        HeadTags(
+            title="t", properties=(("og:title", "a"), ("article:tag", "b"), ("twitter:card", "c"))
+        )
+    )
+    assert '<meta property="og:title" content="a">' in html
+    assert '<meta property="article:tag" content="b">' in html
+    assert '<meta name="twitter:card" content="c">' in html
+
+
+def test_json_in_a_script_cannot_end_or_break_it() -> None:
+    hostile = '</script><!--<script> & \u2028\u2029 "q" ü'
+    text = json_for_script({"text": hostile})
+    for unsafe in ("<", ">", "&", "\u2028", "\u2029"):
+        assert unsafe not in text
+    assert json.loads(text) == {"text": hostile}
+    assert "ü" in text  # readable, not \\u-escaped

@@ -13,10 +13,13 @@ from mkdocs_quicktakes.model import is_quicktake, parse_quicktake
 BASE = {"question": "Why?", "answer": r"Because.\nThat is all."}
 
 
-def test_a_page_is_a_quicktake_only_with_question_and_answer() -> None:
+def test_a_page_with_a_question_is_a_quicktake_even_without_its_answer() -> None:
     assert is_quicktake(BASE)
-    assert not is_quicktake({"question": "Why?"})
+    assert is_quicktake({"question": "Why?"})  # a broken one: parse_quicktake names the answer
     assert not is_quicktake({"answer": "Because", "title": "Why?"})
+    take, problems = parse_quicktake({"question": "Why?"}, "a.md")
+    assert take is None
+    assert [(p.key, p.severity) for p in problems] == [("answer", "error")]
 
 
 def test_title_falls_back_to_article_title_then_question() -> None:

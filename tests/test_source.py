@@ -16,7 +16,7 @@ def test_bytes_that_are_not_utf8_name_their_offset() -> None:
     text, problem = decode_source(b"---\ntitle: caf\xe9\n---\n", "sub/a.md")
     assert text is None
     assert problem is not None
-    expected = "sub/a.md: '(file)': expected UTF-8 text, found byte 0xe9 at offset 14"
+    expected = "sub/a.md:2: '(file)': expected UTF-8 text, found byte 0xe9 at offset 14"
     assert problem.message() == expected
 
 
@@ -24,8 +24,9 @@ def test_malformed_yaml_names_line_and_column() -> None:
     source = parse_front_matter("---\ntitle: ok\nanswer: [unclosed\n---\n", "a.md")
     assert not source.usable
     [problem] = source.problems
-    assert "expected valid YAML" in problem.message()
-    assert "line 4" in problem.message()
+    assert problem.line == 4
+    assert problem.message().startswith("a.md:4: '(front matter)': expected valid YAML, found")
+    assert "flow sequence from line 3" in problem.message()
 
 
 def test_front_matter_that_is_not_a_mapping_is_an_error() -> None:

@@ -1,0 +1,338 @@
+"""One build of a whole QuickTakes site, on MkDocs' files and nav.
+
+The plugin hands each build's ``Files`` here once (``on_files``): every Markdown file's front
+matter is read once, pages move to their ``url``, the catalog is built and the hub pages and feeds
+are added as generated files. What this module decides comes from the pure modules (catalog,
+permalinks, hubs, feeds); it only applies the result to MkDocs' objects, and returns problems and
+notes for the plugin to log.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.nav import Section
+
+from mkdocs_quicktakes.answer import NestedFences, PreparedAnswer, prepare_answer
+from mkdocs_quicktakes.catalog import Catalog, Entry, HubOptions, HubPage, HubSort, newest_date
+from mkdocs_quicktakes.dates import iso_datetime
+from mkdocs_quicktakes.feeds import FeedOptions, feed_files
+from mkdocs_quicktakes.hubs import (
+    FeedLinkView,
+    HubContext,
+    HubView,
+    SubjectsView,
+    answer_excerpt,
+    build_hub_view,
+    build_subjects_view,
+    crumb_links,
+    feed_links,
+    hub_title,
+)
+from mkdocs_quicktakes.model import repair_text
+from mkdocs_quicktakes.permalinks import Move, assign_dests, relative_url, url_for_dest
+from mkdocs_quicktakes.report import notice_page
+from mkdocs_quicktakes.sanitize import AnswerHtml, raw_html_tags
+from mkdocs_quicktakes.source import (
+    SourceFile,
+    check_source,
+    decode_source,
+    parse_front_matter,
+    read_source_file,
+)
+from mkdocs_quicktakes.view import QuickTakeView, RelatedView, safe_href
+
+if TYPE_CHECKING:
+    from babel import Locale
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+
+    from mkdocs_quicktakes.config import QuickTakesConfig
+    from mkdocs_quicktakes.labels import Labels
+    from mkdocs_quicktakes.model import Problem, QuickTake
+
+HUB_TEMPLATE = "quicktakes/hub.html"
+SUBJECTS_TEMPLATE = "quicktakes/subjects.html"
+
+
+@dataclass
+class SiteBuild:
+    """What one build knows about the whole site; made afresh by :meth:`start` every build."""
+
+    options: QuickTakesConfig
+    locale: Locale
+    labels: Labels
+    takes: dict[str, QuickTake] = field(default_factory=dict)
+    answers: dict[str, PreparedAnswer] = field(default_factory=dict)
+    catalog: Catalog = field(default_factory=lambda: Catalog(()))
+    hubs: dict[str, HubPage] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    """Messages about one file each, for the plugin to log at their severity."""
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Messages for the INFO level: worth knowing, nothing to fix."""
+    excerpts: dict[str, str] = field(default_factory=dict)
+    site_name: str = ""
+    feeds_linked: bool = False
+    """Whether feeds are written this build, so pages may link to them."""
+
+    @property
+    def hub_context(self) -> HubContext:
+        """What the hub views need besides the hub page."""
+        return HubContext(
+            catalog=self.catalog,
+            excerpts=self.excerpts,
+            locale=self.locale,
+            labels=self.labels,
+            site_name=self.site_name,
+            feeds=self.feeds_linked,
+        )
+
+    @classmethod
+    def start(
+        cls,
+        files: Files,
+        config: MkDocsConfig,
+        options: QuickTakesConfig,
+        *,
+        locale: Locale,
+        labels: Labels,
+        nested_fences: NestedFences,
+    ) -> SiteBuild:
+        """Read, place and catalogue every QuickTakes page; add the hubs and feeds to ``files``."""
+        build = cls(options, locale, labels)
+        build._read(files, nested_fences)
+        if options.permalinks:
+            build._place_at_urls(files, config.use_directory_urls)
+        build._build_catalog(files, config)
+        if options.hubs:
+            build._add_hubs(files, config)
+        if options.feeds:
+            build._add_feeds(files, config)
+        build._count_unresolved()
+        return build
+
+    # -- on_files ---------------------------------------------------------------------------
+
+    def _read(self, files: Files, nested_fences: NestedFences) -> None:
+        html_tags = raw_html_tags(_answer_html(self.options.answer_html))
+        for file in list(files.documentation_pages()):
+            checked = check_source(
+                _read_source(file), max_answer_bytes=self.options.max_answer_bytes
+            )
+            self.problems.extend(checked.problems)
+            if not checked.usable:
+                # MkDocs would stop the whole build on bytes that are not UTF-8 and print broken
+                # front matter as text: the page is left out, or shows its problems instead.
+                if self.options.invalid_files == "notice":
+                    file.content_string = notice_page(file.src_uri, checked.problems)
+                else:
+                    files.remove(file)
+                continue
+            if checked.take is None:
+                continue
+            # Q&A pages stay out of the nav unless the user's own `nav:` lists them.
+            if file.inclusion.is_in_nav():
+                file.inclusion = InclusionLevel.NOT_IN_NAV
+            take = checked.take
+            self.takes[file.src_uri] = repair_text(take) if self.options.fix_mojibake else take
+            self.answers[file.src_uri] = prepare_answer(
+                checked.take.answer,
+                fix_mojibake=self.options.fix_mojibake,
+                nested_fences=nested_fences,
+                html_tags=html_tags,
+            )
+
+    def _place_at_urls(self, files: Files, directory_urls: bool) -> None:
+        moving = {src: take for src, take in self.takes.items() if take.url}
+        fixed = {
+            f.dest_uri: f.src_uri
+            for f in files
+            if f.src_uri not in moving and f.inclusion.is_in_serve()
+        }
+        moves = [Move(src, t.url, files.src_uris[src].dest_uri) for src, t in moving.items()]
+        dests, problems = assign_dests(moves, fixed, directory_urls=directory_urls)
+        self.problems.extend(problems)
+        for src in moving:
+            file = files.src_uris[src]
+            if src in dests:
+                _set_dest(file, dests[src])
+            else:
+                files.remove(file)
+                del self.takes[src], self.answers[src]
+
+    def _build_catalog(self, files: Files, config: MkDocsConfig) -> None:
+        options = HubOptions(
+            url=self.options.hub_url,
+            index_url=self.options.subjects_url,
+            page_size=self.options.hub_page_size,
+            sort=_hub_sort(self.options.hub_sort),
+            directory_urls=config.use_directory_urls,
+            home_name=self.labels.home,
+            hubs=self.options.hubs,
+        )
+        entries = [Entry(take, files.src_uris[src].url) for src, take in self.takes.items()]
+        self.catalog = Catalog(entries, options)
+        self.excerpts = {src: answer_excerpt(answer) for src, answer in self.answers.items()}
+        self.site_name = config.site_name
+        self.feeds_linked = self.options.feeds and bool(config.site_url)
+
+    def _add_hubs(self, files: Files, config: MkDocsConfig) -> None:
+        taken = {f.dest_uri: f.src_uri for f in files}
+        for hub in self.catalog.hub_pages():
+            file = File.generated(config, hub.src_uri, content="", inclusion=_NOT_IN_NAV)
+            owner = hub.src_uri if hub.src_uri in files.src_uris else taken.get(file.dest_uri)
+            if owner is not None:
+                what = _hub_label(self.catalog, hub)
+                option = "hub_url" if hub.subject_key else "subjects_url"
+                self.warnings.append(
+                    f"{owner}: {what} would be written to the same place ({file.dest_uri}) and "
+                    f"is left out; move the page or change the option {option}"
+                )
+                continue
+            files.append(file)
+            self.hubs[hub.src_uri] = hub
+
+    def _add_feeds(self, files: Files, config: MkDocsConfig) -> None:
+        if not config.site_url:
+            self.notes.append("feeds are not written: they need absolute links; set site_url")
+            return
+        feed_options = FeedOptions(
+            site_url=config.site_url,
+            site_name=config.site_name,
+            size=self.options.feed_size,
+            language=str(self.locale),
+            description=config.site_description or "",
+            subjects=self.options.hubs,
+        )
+        xml = feed_files(self.catalog, self.excerpts, feed_options, self.labels)
+        taken = {f.dest_uri: f.src_uri for f in files}
+        for path, content in xml.items():
+            owner = path if path in files.src_uris else taken.get(path)
+            if owner is not None:
+                self.warnings.append(f"{owner}: a feed would be written to {path}; feed left out")
+                continue
+            files.append(File.generated(config, path, content=content))
+
+    def _count_unresolved(self) -> None:
+        links, pages = self.catalog.unresolved()
+        if links:
+            shown = "shown as text" if self.options.unresolved_related == "text" else "hidden"
+            self.notes.append(
+                f"related questions that are not pages of this site: {links} in {pages} "
+                f"page(s), {shown} (normal for a partial set of pages)"
+            )
+
+    # -- on_nav -----------------------------------------------------------------------------
+
+    def add_nav_section(self, nav: Navigation, files: Files) -> None:
+        """Add the hubs under one section, unless the user's ``nav:`` already places them."""
+        title = self.options.nav_section
+        wanted = [h for h in self.hubs.values() if h.number == 1]
+        pages = [p for h in wanted if (p := files.src_uris[h.src_uri].page) is not None]
+        if not title or not pages or any(page in nav.pages for page in pages):
+            return
+        index = [p for p in pages if p.file.src_uri == _index_src(self.catalog)]
+        pages = index + [p for p in pages if p not in index]
+        section = Section(title, list(pages))
+        previous = nav.pages[-1] if nav.pages else None
+        for page in pages:
+            page.parent = section
+            page.previous_page, page.next_page = previous, None
+            if previous is not None:
+                previous.next_page = page
+            previous = page
+        nav.items.append(section)
+        nav.pages.extend(pages)
+
+    # -- pages ------------------------------------------------------------------------------
+
+    def hub(self, page: Page) -> HubPage | None:
+        """The hub a generated page shows, if it is one."""
+        return self.hubs.get(page.file.src_uri)
+
+    def set_hub_meta(self, page: Page, hub: HubPage) -> None:
+        """Title, template and sitemap date of a hub page."""
+        page.meta["title"] = escape(hub_title(hub, self.catalog, self.labels), quote=False)
+        page.meta["template"] = HUB_TEMPLATE if hub.subject_key else SUBJECTS_TEMPLATE
+        subject = self.catalog.subject_by_key(hub.subject_key)
+        entries = subject.entries if subject else self.catalog.entries
+        newest = newest_date(entry.take for entry in entries)
+        if newest is not None:
+            page.update_date = iso_datetime(newest)[:10]
+
+    def hub_view(self, hub: HubPage) -> HubView | SubjectsView:
+        """The template context of a hub page or of the subjects index."""
+        if hub.subject_key:
+            return build_hub_view(hub, self.hub_context)
+        return build_subjects_view(hub, self.hub_context)
+
+    def hub_description(self, hub: HubPage, site_description: str) -> str:
+        """The ``<meta name="description">`` of a hub page."""
+        subject = self.catalog.subject_by_key(hub.subject_key)
+        if subject is None:
+            return site_description
+        return self.labels.hub_description.format(subject=subject.name)
+
+    def with_site_links(self, view: QuickTakeView, take: QuickTake) -> QuickTakeView:
+        """Add what needs the whole site to a page's view: related links, breadcrumbs, feeds."""
+        entry = self.catalog.get(take.src_uri)
+        if entry is None:
+            return view
+        related = []
+        for link in self.catalog.related(take):
+            if link.url:
+                related.append(RelatedView(link.title, relative_url(link.url, entry.url)))
+            elif link.external:
+                related.append(RelatedView(link.title, safe_href(link.external)))
+            elif self.options.unresolved_related == "text":
+                related.append(RelatedView(link.title))
+        crumbs = crumb_links(self.catalog.breadcrumbs(take), entry.url)
+        feeds: tuple[FeedLinkView, ...] = ()
+        if self.feeds_linked:
+            subject = self.catalog.subject_of(take) if self.options.hubs else None
+            feeds = feed_links(subject, entry.url, site_name=self.site_name, labels=self.labels)
+        return replace(view, related=tuple(related), breadcrumbs=crumbs, feeds=feeds)
+
+
+_NOT_IN_NAV = InclusionLevel.NOT_IN_NAV
+
+
+def _read_source(file: File) -> SourceFile:
+    if file.abs_src_path is not None:
+        return read_source_file(Path(file.abs_src_path), file.src_uri)
+    text, problem = decode_source(file.content_bytes, file.src_uri)
+    if text is None:
+        return SourceFile(file.src_uri, problems=(problem,) if problem else ())
+    return parse_front_matter(text, file.src_uri)
+
+
+def _set_dest(file: File, dest: str) -> None:
+    # MkDocs caches url and abs_dest_path from dest_uri; all three change together.
+    file.dest_uri = dest
+    file.url = url_for_dest(dest, directory_urls=file.use_directory_urls)
+    file.abs_dest_path = os.path.normpath(os.path.join(file.dest_dir, dest))
+
+
+def _answer_html(value: str) -> AnswerHtml:
+    return "trust" if value == "trust" else "sanitize"
+
+
+def _hub_sort(value: str) -> HubSort:
+    return "score" if value == "score" else "title" if value == "title" else "date"
+
+
+def _hub_label(catalog: Catalog, hub: HubPage) -> str:
+    subject = catalog.subject_by_key(hub.subject_key)
+    return f"the hub of subject {subject.name!r}" if subject else "the subjects index"
+
+
+def _index_src(catalog: Catalog) -> str:
+    return catalog.index.src_uri if catalog.index else ""
