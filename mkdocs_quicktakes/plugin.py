@@ -5,39 +5,27 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
-from urllib.parse import urljoin
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
+from mkdocs_quicktakes.cache import ReadCache
 from mkdocs_quicktakes.config import QuickTakesConfig
 from mkdocs_quicktakes.dates import iso_datetime, resolve_locale
-from mkdocs_quicktakes.head import (
-    HeadTags,
-    format_title,
-    render_head_tags,
-    replace_head_tags,
-)
-from mkdocs_quicktakes.hubs import hub_title
+from mkdocs_quicktakes.head import render_head_tags, replace_head_tags
 from mkdocs_quicktakes.labels import labels_for
 from mkdocs_quicktakes.mathml import MathMode, fill_math, fill_math_text
 from mkdocs_quicktakes.model import Problem
+from mkdocs_quicktakes.page_head import HeadOptions, SiteSettings, question_head_tags, site_info
 from mkdocs_quicktakes.report import Report, write_report
 from mkdocs_quicktakes.sanitize import sanitize_html
 from mkdocs_quicktakes.seo import (
-    JsonLd,
     PageInfo,
     PageRef,
     SiteInfo,
     absolute_url,
     answer_text,
-    hub_social_tags,
-    hub_structured_data,
-    language_tag,
     needs_answer_text,
-    og_locale,
-    social_tags,
-    structured_data,
 )
 from mkdocs_quicktakes.site import SiteBuild
 from mkdocs_quicktakes.view import build_view
@@ -52,7 +40,6 @@ if TYPE_CHECKING:
     from mkdocs.utils.templates import TemplateContext
 
     from mkdocs_quicktakes.answer import NestedFences, PreparedAnswer
-    from mkdocs_quicktakes.catalog import HubPage
     from mkdocs_quicktakes.model import QuickTake
 
 log = get_plugin_logger(__name__)
@@ -72,6 +59,14 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         self._report = Report()
         self._answer_texts: dict[str, str] = {}
         self._site: SiteInfo | None = None
+        self._read_cache = ReadCache()
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Nothing to start; defining this hook makes MkDocs keep this object across rebuilds.
+
+        ``mkdocs serve`` then re-uses the read cache, so unchanged pages are not read again.
+        """
+        self._head_options = HeadOptions("{title}", "{title}")
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Check options and register templates and CSS before the theme environment exists."""
@@ -81,7 +76,16 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         self._takes, self._answers = {}, {}
         self._build, self._report = None, Report()
         self._locale = self._resolve_locale(config)
-        self._answer_texts, self._site = {}, self._site_info(config, self._locale)
+        self._answer_texts = {}
+        self._site, warning = site_info(self._site_settings(config), self._locale)
+        if warning:
+            log.warning(warning)
+        self._head_options = HeadOptions(
+            self.config.title_format,
+            self.config.title_format_fallback,
+            self.config.keywords,
+            self.config.structured_data,
+        )
         self._nested_fences = nested_fences_mode(config.markdown_extensions)
         # Appended, so a file of the same name in the theme or custom_dir wins.
         config.theme.dirs.append(str(TEMPLATES_DIR))
@@ -102,6 +106,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
             locale=self._locale,
             labels=labels_for(str(self._locale)),
             nested_fences=self._nested_fences,
+            cache=self._read_cache,
         )
         self._report.log(log, build.problems)
         self._report.unresolved_links = build.catalog.unresolved()[0]
@@ -184,14 +189,19 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
     @event_priority(-50)
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         """Leave exactly one of each title, meta, canonical, social and JSON-LD tag in the head."""
+        if self._site is None:
+            return None
         hub = self._build.hub(page) if self._build else None
         if self._build is not None and hub is not None:
-            tags = self._hub_head_tags(hub, page, config)
+            fallback = config.site_description or ""
+            tags = self._build.hub_head(
+                hub, page.canonical_url or "", self._site, self._head_options, fallback
+            )
             return replace_head_tags(output, render_head_tags(tags))
         take = self._takes.get(page.file.src_uri)
-        if take is None or self._site is None:
+        if take is None:
             return None
-        tags = self._head_tags(take, config, self._site, self._page_info(take, page))
+        tags = question_head_tags(take, self._head_options, self._site, self._page_info(take, page))
         return replace_head_tags(output, render_head_tags(tags))
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -204,40 +214,6 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
             if error := write_report(self._report, path):
                 log.warning(f"option 'report_file': could not write {error}")
         self._report.log_summary(log, report_file=report_file or "")
-
-    def _hub_head_tags(self, hub: HubPage, page: Page, config: MkDocsConfig) -> HeadTags:
-        if self._build is None or self._site is None:
-            raise RuntimeError("on_files has not run")
-        title = hub_title(hub, self._build.catalog, self._build.labels)
-        fields = {"title": title, "subject": title, "site_name": config.site_name}
-        description = self._build.hub_description(hub, config.site_description or "")
-        this = PageRef(title, page.canonical_url or "")
-        json_ld = None
-        if self.config.structured_data != "none":
-            json_ld = self._hub_json_ld(hub, this, description, self._build, self._site)
-        return HeadTags(
-            title=format_title(self.config.title_format_fallback, fields),
-            description=description,
-            canonical=this.url,
-            properties=hub_social_tags(this, description, self._site),
-            json_ld=json_ld,
-        )
-
-    @staticmethod
-    def _hub_json_ld(
-        hub: HubPage, this: PageRef, description: str, build: SiteBuild, site: SiteInfo
-    ) -> JsonLd:
-        catalog = build.catalog
-        listed = [(e.take.title, e.url) for e in hub.entries]
-        if not hub.subject_key:  # the subjects index lists subjects
-            listed = [(s.name, s.url) for s in catalog.subjects if s.url]
-        items = [PageRef(name, absolute_url(site.url, url)) for name, url in listed]
-        # The hub's visible breadcrumbs, with hrefs relative to the hub page itself.
-        shown = build.hub_view(hub).breadcrumbs
-        crumbs = [
-            PageRef(link.text, urljoin(this.url, link.href) if this.url else "") for link in shown
-        ]
-        return hub_structured_data(this, description, items, site, crumbs)
 
     def _resolve_locale(self, config: MkDocsConfig) -> Locale:
         name = self.config.locale or config.theme.get("language") or str(config.theme.locale)
@@ -260,19 +236,13 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
             # The sitemap's lastmod: the QuickTake's date, not the build date.
             page.update_date = iso_datetime(take.date)[:10]
 
-    def _site_info(self, config: MkDocsConfig, locale: Locale) -> SiteInfo:
-        site_url = config.site_url or ""
-        image, author_url = self.config.og_image or "", self.config.author_url or ""
-        if image and not absolute_url(site_url, image):
-            log.warning(f"option 'og_image': the path {image!r} needs site_url; no image is set")
-        return SiteInfo(
+    def _site_settings(self, config: MkDocsConfig) -> SiteSettings:
+        return SiteSettings(
             name=config.site_name,
-            url=site_url,
-            og_locale=og_locale(locale),
-            language=language_tag(locale),
-            image=absolute_url(site_url, image) if image else "",
+            url=config.site_url or "",
+            og_image=self.config.og_image or "",
             author_type=self.config.author_type,
-            author_url=absolute_url(site_url, author_url) if author_url else "",
+            author_url=self.config.author_url or "",
             digital_source_type=self.config.digital_source_type or "",
         )
 
@@ -281,26 +251,6 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         trail = self._build.catalog.breadcrumbs(take) if self._build else ()
         crumbs = tuple(PageRef(crumb.name, absolute_url(site.url, crumb.url)) for crumb in trail)
         return PageInfo(page.canonical_url or "", self._answer_texts.get(take.src_uri, ""), crumbs)
-
-    def _head_tags(
-        self, take: QuickTake, config: MkDocsConfig, site: SiteInfo, page: PageInfo
-    ) -> HeadTags:
-        fields = {
-            "title": take.title,
-            "seo_title": take.seo_title,
-            "subject": take.subject,
-            "site_name": config.site_name,
-        }
-        pattern = self.config.title_format if take.seo_title else self.config.title_format_fallback
-        return HeadTags(
-            title=format_title(pattern, fields),
-            description=take.description,
-            keywords=", ".join(take.keywords) if self.config.keywords else "",
-            author=take.author,
-            canonical=page.url,
-            properties=social_tags(take, site, page),
-            json_ld=structured_data(self.config.structured_data, take, site, page),
-        )
 
 
 def nested_fences_mode(extensions: list[str]) -> NestedFences:

@@ -14,11 +14,13 @@ from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urljoin
 
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.nav import Section
 
 from mkdocs_quicktakes.answer import NestedFences, PreparedAnswer, prepare_answer
+from mkdocs_quicktakes.cache import ReadCache, ReadResult, content_key
 from mkdocs_quicktakes.catalog import Catalog, Entry, HubOptions, HubPage, HubSort, newest_date
 from mkdocs_quicktakes.dates import iso_datetime
 from mkdocs_quicktakes.feeds import FeedOptions, feed_files
@@ -35,9 +37,11 @@ from mkdocs_quicktakes.hubs import (
     hub_title,
 )
 from mkdocs_quicktakes.model import repair_text
+from mkdocs_quicktakes.page_head import HeadOptions, hub_head_tags
 from mkdocs_quicktakes.permalinks import Move, assign_dests, relative_url, url_for_dest
 from mkdocs_quicktakes.report import notice_page
 from mkdocs_quicktakes.sanitize import AnswerHtml, raw_html_tags
+from mkdocs_quicktakes.seo import PageRef, SiteInfo, absolute_url
 from mkdocs_quicktakes.source import (
     SourceFile,
     check_source,
@@ -55,6 +59,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
     from mkdocs_quicktakes.config import QuickTakesConfig
+    from mkdocs_quicktakes.head import HeadTags
     from mkdocs_quicktakes.labels import Labels
     from mkdocs_quicktakes.model import Problem, QuickTake
 
@@ -105,10 +110,14 @@ class SiteBuild:
         locale: Locale,
         labels: Labels,
         nested_fences: NestedFences,
+        cache: ReadCache | None = None,
     ) -> SiteBuild:
-        """Read, place and catalogue every QuickTakes page; add the hubs and feeds to ``files``."""
+        """Read, place and catalogue every QuickTakes page; add the hubs and feeds to ``files``.
+
+        ``cache`` keeps each file's read result across builds (``mkdocs serve``), by content.
+        """
         build = cls(options, locale, labels)
-        build._read(files, nested_fences)
+        build._read(files, nested_fences, cache)
         if options.permalinks:
             build._place_at_urls(files, config.use_directory_urls)
         build._build_catalog(files, config)
@@ -121,12 +130,13 @@ class SiteBuild:
 
     # -- on_files ---------------------------------------------------------------------------
 
-    def _read(self, files: Files, nested_fences: NestedFences) -> None:
-        html_tags = raw_html_tags(_answer_html(self.options.answer_html))
-        for file in list(files.documentation_pages()):
-            checked = check_source(
-                _read_source(file), max_answer_bytes=self.options.max_answer_bytes
-            )
+    def _read(self, files: Files, nested_fences: NestedFences, cache: ReadCache | None) -> None:
+        pages = list(files.documentation_pages())
+        if cache is not None:
+            cache.start_build(file.src_uri for file in pages)
+        for file in pages:
+            read = self._read_file(file, nested_fences, cache)
+            checked = read.checked
             self.problems.extend(checked.problems)
             if not checked.usable:
                 # MkDocs would stop the whole build on bytes that are not UTF-8 and print broken
@@ -136,19 +146,42 @@ class SiteBuild:
                 else:
                     files.remove(file)
                 continue
-            if checked.take is None:
+            if read.take is None or read.prepared is None:
                 continue
             # Q&A pages stay out of the nav unless the user's own `nav:` lists them.
             if file.inclusion.is_in_nav():
                 file.inclusion = InclusionLevel.NOT_IN_NAV
-            take = checked.take
-            self.takes[file.src_uri] = repair_text(take) if self.options.fix_mojibake else take
-            self.answers[file.src_uri] = prepare_answer(
-                checked.take.answer,
-                fix_mojibake=self.options.fix_mojibake,
+            self.takes[file.src_uri] = read.take
+            self.answers[file.src_uri] = read.prepared
+
+    def _read_file(
+        self, file: File, nested_fences: NestedFences, cache: ReadCache | None
+    ) -> ReadResult:
+        """Read, check and prepare one file, or take the result of an unchanged one from cache."""
+        data = _file_bytes(file)
+        if data is None:  # read again to get the named problem
+            return ReadResult(check_source(_read_source(file)), None, None)
+        options = self.options
+        settings = (options.max_answer_bytes, options.fix_mojibake, options.answer_html)
+        key = content_key(data, (*settings, nested_fences))
+        if cache is not None and (cached := cache.get(file.src_uri, key)) is not None:
+            return cached
+        checked = check_source(
+            _parse_source(data, file.src_uri), max_answer_bytes=options.max_answer_bytes
+        )
+        take, prepared = checked.take, None
+        if take is not None and checked.usable:
+            prepared = prepare_answer(
+                take.answer,
+                fix_mojibake=options.fix_mojibake,
                 nested_fences=nested_fences,
-                html_tags=html_tags,
+                html_tags=raw_html_tags(_answer_html(options.answer_html)),
             )
+            take = repair_text(take) if options.fix_mojibake else take
+        read = ReadResult(checked, take, prepared)
+        if cache is not None:
+            cache.put(file.src_uri, key, read)
+        return read
 
     def _place_at_urls(self, files: Files, directory_urls: bool) -> None:
         moving = {src: take for src, take in self.takes.items() if take.url}
@@ -281,6 +314,28 @@ class SiteBuild:
             return site_description
         return self.labels.hub_description.format(subject=subject.name)
 
+    def hub_head(
+        self, hub: HubPage, page_url: str, site: SiteInfo, options: HeadOptions, fallback: str
+    ) -> HeadTags:
+        """The head tags of a hub page at the absolute ``page_url`` (``""`` without site_url).
+
+        ``fallback`` is the description of the subjects index: the site's own description.
+        """
+        this = PageRef(hub_title(hub, self.catalog, self.labels), page_url)
+        listed = [(entry.take.title, entry.url) for entry in hub.entries]
+        if not hub.subject_key:  # the subjects index lists subjects
+            listed = [
+                (subject.name, subject.url) for subject in self.catalog.subjects if subject.url
+            ]
+        items = [PageRef(name, absolute_url(site.url, url)) for name, url in listed]
+        # The hub's visible breadcrumbs, whose hrefs are relative to the hub page itself.
+        crumbs = [
+            PageRef(link.text, urljoin(page_url, link.href) if page_url else "")
+            for link in self.hub_view(hub).breadcrumbs
+        ]
+        description = self.hub_description(hub, fallback)
+        return hub_head_tags(this, description, items, crumbs, options, site)
+
     def with_site_links(self, view: QuickTakeView, take: QuickTake) -> QuickTakeView:
         """Add what needs the whole site to a page's view: related links, breadcrumbs, feeds."""
         entry = self.catalog.get(take.src_uri)
@@ -308,10 +363,24 @@ _NOT_IN_NAV = InclusionLevel.NOT_IN_NAV
 def _read_source(file: File) -> SourceFile:
     if file.abs_src_path is not None:
         return read_source_file(Path(file.abs_src_path), file.src_uri)
-    text, problem = decode_source(file.content_bytes, file.src_uri)
+    return _parse_source(file.content_bytes, file.src_uri)
+
+
+def _file_bytes(file: File) -> bytes | None:
+    """The file's bytes, or ``None`` when it cannot be read (:func:`_read_source` names why)."""
+    if file.abs_src_path is None:
+        return file.content_bytes
+    try:
+        return Path(file.abs_src_path).read_bytes()
+    except OSError:
+        return None
+
+
+def _parse_source(data: bytes, src_uri: str) -> SourceFile:
+    text, problem = decode_source(data, src_uri)
     if text is None:
-        return SourceFile(file.src_uri, problems=(problem,) if problem else ())
-    return parse_front_matter(text, file.src_uri)
+        return SourceFile(src_uri, problems=(problem,) if problem else ())
+    return parse_front_matter(text, src_uri)
 
 
 def _set_dest(file: File, dest: str) -> None:
