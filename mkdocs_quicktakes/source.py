@@ -168,7 +168,8 @@ def _line_of(root: yaml.Node | None, problem: Problem) -> int | None:
 def _yaml_problem(error: yaml.YAMLError, src_uri: str) -> Problem:
     mark = getattr(error, "problem_mark", None)
     reason = getattr(error, "problem", None) or str(error).splitlines()[0]
-    reason = reason.removeprefix("found ")  # the message already says "found"
+    # Read after "found": libyaml's own wording ("did not find expected ...") needs a subject.
+    reason = "a syntax error: " + reason.removeprefix("found ")
     if mark is None:
         return Problem(src_uri, "(front matter)", "valid YAML", reason, "error")
     found = f"{reason} (column {mark.column + 1})"

@@ -195,7 +195,7 @@ def test_broken_yaml_is_an_error_not_front_matter_printed_as_text(build_site: Bu
     errors = site.messages(logging.ERROR)
     assert any(
         m.endswith(
-            "a.md:4: '(front matter)': expected valid YAML, found did not find "
+            "a.md:4: '(front matter)': expected valid YAML, found a syntax error: did not find "
             "expected ',' or ']' (column 1), while parsing a flow sequence from line 3"
         )
         for m in errors
