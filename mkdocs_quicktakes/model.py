@@ -137,6 +137,8 @@ def is_quicktake(meta: Mapping[str, object]) -> bool:
 
 def describe(value: object) -> str:
     """Name a found value for a message: its type and a short repr."""
+    if value is None:
+        return "nothing (the key is missing or empty)"
     text = repr(value)
     if len(text) > 60:
         text = text[:57] + "..."
