@@ -53,7 +53,8 @@ def test_problems_are_listed_by_file_with_their_line_and_exit_1(
     assert status == cli.EXIT_PROBLEMS
     assert out.splitlines() == [
         "WARNING a.md:15: 'score': expected a number, found str 'high'",
-        "ERROR   c.md: 'answer': expected the answer as Markdown text, found nothing (the key is missing or empty)",
+        "ERROR   c.md: 'answer': expected the answer as Markdown text, found nothing "
+        "(the key is missing or empty)",
         "WARNING d.md: 'date_format': expected moment.js tokens (YYYY MM DD ...; literal text in "
         "[brackets]), found unknown token 'Q' in 'Q'",
         "ERROR   sub/b.md:4: '(front matter)': expected valid YAML, found a syntax error: "

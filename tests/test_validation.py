@@ -151,7 +151,8 @@ def test_text_report_lists_problems_by_file_then_the_summary() -> None:
     report.add(parse_quicktake({**BASE, "score": "x"}, "b.md")[1])
     report.add(parse_quicktake({"question": "Q"}, "a.md")[1])
     assert render_text(report).splitlines() == [
-        "ERROR   a.md: 'answer': expected the answer as Markdown text, found nothing (the key is missing or empty)",
+        "ERROR   a.md: 'answer': expected the answer as Markdown text, found nothing "
+        "(the key is missing or empty)",
         "WARNING b.md: 'score': expected a number, found str 'x'",
         "2 files checked: 1 file invalid, 1 warning in 1 file",
     ]
