@@ -59,6 +59,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         self._report = Report()
         self._answer_texts: dict[str, str] = {}
         self._site: SiteInfo | None = None
+        self._head_options = HeadOptions("{title}", "{title}")
         self._read_cache = ReadCache()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -66,15 +67,15 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
 
         ``mkdocs serve`` then re-uses the read cache, so unchanged pages are not read again.
         """
-        self._head_options = HeadOptions("{title}", "{title}")
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Check options and register templates and CSS before the theme environment exists."""
-        if not self.config.enabled:
-            return None
-        # The plugin object survives `mkdocs serve` rebuilds: start every build clean.
+        # The plugin object survives rebuilds (and, in one process, every build): start clean,
+        # even when disabled, so no page of an earlier build is touched.
         self._takes, self._answers = {}, {}
         self._build, self._report = None, Report()
+        if not self.config.enabled:
+            return None
         self._locale = self._resolve_locale(config)
         self._answer_texts = {}
         self._site, warning = site_info(self._site_settings(config), self._locale)

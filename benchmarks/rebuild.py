@@ -1,0 +1,64 @@
+"""Rebuild benchmark: what `mkdocs serve` pays after a one-file edit, with the plugin's cache warm.
+
+In one process, as ``mkdocs serve`` does (a new config each build, the same plugin object): a
+cold build, then a rebuild after editing one answer, then the same with ``--dirty`` semantics
+(MkDocs skips pages whose source is older than their output; hubs and feeds are always rebuilt).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+sys.path.insert(0, str(Path(__file__).parent))
+from generate import write_corpus
+from run import write_config
+
+
+def timed_build(config_file: Path, *, dirty: bool) -> float:
+    start = time.perf_counter()
+    config = load_config(str(config_file))
+    config.plugins.on_startup(command="serve", dirty=dirty)
+    build(config, dirty=dirty)
+    return time.perf_counter() - start
+
+
+def edit_one(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    # A word inside the answer: valid YAML however the answer is quoted.
+    space = text.index(" ", text.index("answer: ") + len("answer: ") + 1)
+    path.write_text(f"{text[:space]} edited{text[space:]}", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=3000)
+    args = parser.parse_args()
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    with tempfile.TemporaryDirectory(prefix="qt-rebuild-") as tmp:
+        root = Path(tmp)
+        paths = write_corpus(root / "docs", args.size)
+        config_file = write_config(root, ["search", "quicktakes"])
+        cold = timed_build(config_file, dirty=False)
+        edit_one(paths[0])
+        warm = timed_build(config_file, dirty=False)
+        time.sleep(0.01)  # the edited file must be newer than its output for --dirty
+        edit_one(paths[1])
+        dirty = timed_build(config_file, dirty=True)
+    print(f"| {args.size:,} pages | cold build | rebuild after a one-file edit | same, --dirty |")
+    print("|---|---:|---:|---:|")
+    print(
+        f"| seconds | {cold:.1f} s | {warm:.1f} s ({cold / warm:.1f}x) "
+        f"| {dirty:.1f} s ({cold / dirty:.1f}x) |"
+    )
+
+
+if __name__ == "__main__":
+    main()

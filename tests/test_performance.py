@@ -1,0 +1,87 @@
+"""The read cache that `mkdocs serve` keeps across rebuilds: it saves work, never shows stale pages.
+
+Timings are measured by ``benchmarks/``, never asserted here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import yaml
+from mkdocs.config import load_config
+
+from mkdocs_quicktakes.cache import ReadCache, ReadResult, content_key
+from mkdocs_quicktakes.plugin import QuickTakesPlugin
+from mkdocs_quicktakes.source import CheckedFile, SourceFile
+from tests.conftest import BuildSite, build_config_file, quicktake
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def _rebuild(root: Path, **plugin: object) -> tuple[str, QuickTakesPlugin]:
+    """Build ``root`` again as `mkdocs serve` does: a new config, the same plugin object."""
+    config_file = root / "mkdocs.yml"
+    if plugin:
+        config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+        config["plugins"] = ["search", {"quicktakes": plugin}]
+        config_file.write_text(yaml.safe_dump(config), encoding="utf-8")
+    site = build_config_file(config_file, strict=False)
+    instance = load_config(str(config_file)).plugins["quicktakes"]
+    assert isinstance(instance, QuickTakesPlugin)
+    return site.text("a/index.html"), instance
+
+
+def _write(root: Path, name: str, text: str) -> None:
+    (root / "docs" / name).write_text(text, encoding="utf-8")
+
+
+def test_an_answer_edited_between_rebuilds_is_shown_new(build_site: BuildSite) -> None:
+    site = build_site(
+        {"a.md": quicktake(answer="First version.", url=None), "b.md": quicktake(id=2, url=None)}
+    )
+    assert "First version." in site.text("a/index.html")
+    _write(site.root, "a.md", quicktake(answer="Second version.", url=None))
+    html, plugin = _rebuild(site.root)
+    assert "Second version." in html
+    assert "First version." not in html
+    # b.md did not change: its read result came from the cache; a.md was read again.
+    assert (plugin._read_cache.hits, plugin._read_cache.misses) == (1, 1)
+
+
+def test_an_option_changed_between_rebuilds_applies_to_cached_pages(
+    build_site: BuildSite,
+) -> None:
+    site = build_site({"a.md": quicktake(answer="Itâ€™s fixed.", url=None)})
+    assert "It’s fixed." in site.text("a/index.html")
+    html, plugin = _rebuild(site.root, fix_mojibake=False)
+    assert "Itâ€™s fixed." in html
+    assert plugin._read_cache.hits == 0
+
+
+def test_a_file_broken_between_rebuilds_is_reported_again(build_site: BuildSite) -> None:
+    site = build_site({"a.md": quicktake(url=None), "b.md": quicktake(id=2, url=None)})
+    _write(site.root, "b.md", "---\ntitle: [unclosed\n---\n")
+    rebuilt = build_config_file(site.root / "mkdocs.yml", strict=False)
+    assert any("b.md" in message for message in rebuilt.messages(30))
+    assert not (rebuilt.site_dir / "b" / "index.html").exists()
+
+
+def test_a_cached_result_is_handed_out_only_for_its_own_key() -> None:
+    cache = ReadCache()
+    result = ReadResult(CheckedFile(SourceFile("a.md"), None, ()), None, None)
+    key = content_key(b"bytes", (True, 0))
+    cache.put("a.md", key, result)
+    assert cache.get("a.md", key) is result
+    assert cache.get("a.md", content_key(b"bytes!", (True, 0))) is None
+    assert cache.get("a.md", content_key(b"bytes", (False, 0))) is None
+    assert cache.get("b.md", key) is None
+
+
+def test_files_gone_from_the_site_leave_the_cache() -> None:
+    cache = ReadCache()
+    result = ReadResult(CheckedFile(SourceFile("a.md"), None, ()), None, None)
+    cache.put("a.md", "k", result)
+    cache.start_build(["b.md"])
+    assert cache.get("a.md", "k") is None
+    assert (cache.hits, cache.misses) == (0, 1)
