@@ -84,6 +84,15 @@ class Site:
         return [r.getMessage() for r in self.records if r.levelno >= level]
 
 
+def meta_values(soup: BeautifulSoup, key: str) -> list[str]:
+    """The contents of the head's ``<meta>`` tags whose ``name`` or ``property`` is ``key``."""
+    assert soup.head is not None
+    found = soup.head.find_all(
+        lambda tag: tag.name == "meta" and key in (tag.get("name"), tag.get("property"))
+    )
+    return [str(tag["content"]) for tag in found]
+
+
 BuildSite = Callable[..., Site]
 
 

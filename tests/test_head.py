@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from bs4 import BeautifulSoup
+from conftest import meta_values
 
 from mkdocs_quicktakes.head import (
     HeadTags,
@@ -97,14 +98,6 @@ def social_head(tags: HeadTags, page: str = SOCIAL_PAGE) -> BeautifulSoup:
     soup = BeautifulSoup(replace_head_tags(page, render_head_tags(tags)), "html.parser")
     assert soup.head is not None
     return soup
-
-
-def meta_values(soup: BeautifulSoup, key: str) -> list[str]:
-    assert soup.head is not None
-    found = soup.head.find_all(
-        lambda tag: tag.name == "meta" and key in (tag.get("name"), tag.get("property"))
-    )
-    return [str(tag["content"]) for tag in found]
 
 
 def test_social_tags_replace_theirs_whatever_the_attribute_order_quotes_or_line() -> None:

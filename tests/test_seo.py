@@ -14,7 +14,7 @@ import extruct
 import pytest
 from babel import Locale
 from bs4 import BeautifulSoup
-from conftest import QUICKTAKE_PAGE, BuildSite, Site, quicktake
+from conftest import QUICKTAKE_PAGE, BuildSite, Site, meta_values, quicktake
 from mkdocs.exceptions import Abort
 
 from mkdocs_quicktakes.answer import prepare_answer
@@ -106,14 +106,6 @@ def head_counts(soup: BeautifulSoup) -> Counter[str]:
     return counts
 
 
-def head_content(soup: BeautifulSoup, key: str) -> list[str]:
-    assert soup.head is not None
-    found = soup.head.find_all(
-        lambda tag: tag.name == "meta" and key in (tag.get("name"), tag.get("property"))
-    )
-    return [str(tag["content"]) for tag in found]
-
-
 # -- pure builders --------------------------------------------------------------------------
 
 
@@ -187,15 +179,15 @@ def test_each_tag_appears_once_in_every_theme(
     assert {key: counts[key] for key in [*ONCE, "canonical", "ld+json"]} == dict.fromkeys(
         [*ONCE, "canonical", "ld+json"], 1
     )
-    assert head_content(soup, "article:tag") == ["tests", "pytest", "builds"]
-    assert head_content(soup, "description") == ["A test."]
-    assert head_content(soup, "og:type") == ["article"]
-    assert head_content(soup, "twitter:card") == ["summary"]
+    assert meta_values(soup, "article:tag") == ["tests", "pytest", "builds"]
+    assert meta_values(soup, "description") == ["A test."]
+    assert meta_values(soup, "og:type") == ["article"]
+    assert meta_values(soup, "twitter:card") == ["summary"]
     assert soup.head is not None
     assert [link["href"] for link in soup.head.find_all("link", rel="canonical")] == [URL]
     # Tags the plugin does not write are the user's to keep.
-    assert head_content(soup, "twitter:site") == ["@quicktakes"]
-    assert head_content(soup, "og:image") == ["https://example.org/social.png"]
+    assert meta_values(soup, "twitter:site") == ["@quicktakes"]
+    assert meta_values(soup, "og:image") == ["https://example.org/social.png"]
     graph_node(site, "Article")
     # Other pages are left as the theme and the user made them.
     assert head_counts(site.soup("index.html"))["og:title"] == 1
@@ -223,9 +215,9 @@ def test_open_graph_and_twitter_values(build_site: BuildSite) -> None:
         ("article:author", "QuickTakes"),
     ]
     soup = site.soup(PAGE)
-    assert head_content(soup, "twitter:title") == ["What is a test?"]
-    assert head_content(soup, "twitter:description") == ["A test."]
-    assert head_content(soup, "twitter:image") == ["https://example.org/img/card.png"]
+    assert meta_values(soup, "twitter:title") == ["What is a test?"]
+    assert meta_values(soup, "twitter:description") == ["A test."]
+    assert meta_values(soup, "twitter:image") == ["https://example.org/img/card.png"]
     assert graph_node(site, "Article")["inLanguage"] == "de"
 
 
@@ -364,9 +356,9 @@ def test_hubs_get_a_collection_page_breadcrumbs_and_their_own_description(
         HUB_URL,
     ]
     soup = site.soup(hub)
-    assert head_content(soup, "description") == [description]
-    assert head_content(soup, "og:description") == [description]
-    assert head_content(soup, "og:type") == ["website"]
+    assert meta_values(soup, "description") == [description]
+    assert meta_values(soup, "og:description") == [description]
+    assert meta_values(soup, "og:type") == ["website"]
     assert head_counts(soup)["canonical"] == 1
 
 
@@ -382,7 +374,7 @@ def test_without_site_url_no_tag_claims_a_url(build_site: BuildSite) -> None:
     soup = site.soup(PAGE)
     counts = head_counts(soup)
     assert (counts["canonical"], counts["og:url"]) == (0, 0)
-    assert head_content(soup, "og:image") == ["https://cdn.example.org/card.png"]
+    assert meta_values(soup, "og:image") == ["https://cdn.example.org/card.png"]
     article = graph_node(site, "Article")
     assert "mainEntityOfPage" not in article
     assert "@id" not in article
@@ -471,8 +463,8 @@ def test_hostile_front_matter_round_trips_through_attributes_and_json_ld(
         "twitter:title",
         "twitter:description",
     ):
-        assert head_content(soup, key) == [value], key
-    assert head_content(soup, "article:tag") == [value, "plain"]
+        assert meta_values(soup, key) == [value], key
+    assert meta_values(soup, "article:tag") == [value, "plain"]
     assert soup.title is not None
     assert soup.title.string == f"{value} | {value}"
     article = graph_node(site, "Article", HOSTILE_PAGE)
