@@ -54,6 +54,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         self._takes: dict[str, QuickTake] = {}
         self._answers: dict[str, PreparedAnswer] = {}
         self._locale: Locale | None = None
+        self._labels = labels_for("en")
         self._nested_fences: NestedFences = "indented"
         self._build: SiteBuild | None = None
         self._report = Report()
@@ -77,6 +78,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         if not self.config.enabled:
             return None
         self._locale = self._resolve_locale(config)
+        self._labels = labels_for(str(self._locale))
         self._answer_texts = {}
         self._site, warning = site_info(self._site_settings(config), self._locale)
         if warning:
@@ -105,7 +107,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
             config,
             self.config,
             locale=self._locale,
-            labels=labels_for(str(self._locale)),
+            labels=self._labels,
             nested_fences=self._nested_fences,
             cache=self._read_cache,
         )
@@ -178,7 +180,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         take = self._takes.get(page.file.src_uri)
         if take is None or self._locale is None:
             return None
-        view, problems = build_view(take, locale=self._locale, labels=labels_for(str(self._locale)))
+        view, problems = build_view(take, locale=self._locale, labels=self._labels)
         self._report.log(log, problems)
         if self._build is not None:
             view = self._build.with_site_links(view, take)

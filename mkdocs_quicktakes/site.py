@@ -42,13 +42,7 @@ from mkdocs_quicktakes.permalinks import Move, assign_dests, relative_url, url_f
 from mkdocs_quicktakes.report import notice_page
 from mkdocs_quicktakes.sanitize import AnswerHtml, raw_html_tags
 from mkdocs_quicktakes.seo import PageRef, SiteInfo, absolute_url
-from mkdocs_quicktakes.source import (
-    SourceFile,
-    check_source,
-    decode_source,
-    parse_front_matter,
-    read_source_file,
-)
+from mkdocs_quicktakes.source import SourceFile, check_source, parse_source, read_bytes
 from mkdocs_quicktakes.view import QuickTakeView, RelatedView, safe_href
 
 if TYPE_CHECKING:
@@ -158,16 +152,17 @@ class SiteBuild:
         self, file: File, nested_fences: NestedFences, cache: ReadCache | None
     ) -> ReadResult:
         """Read, check and prepare one file, or take the result of an unchanged one from cache."""
-        data = _file_bytes(file)
-        if data is None:  # read again to get the named problem
-            return ReadResult(check_source(_read_source(file)), None, None)
+        data, problem = _file_bytes(file)
+        if data is None:
+            unreadable = SourceFile(file.src_uri, problems=(problem,) if problem else ())
+            return ReadResult(check_source(unreadable), None, None)
         options = self.options
         settings = (options.max_answer_bytes, options.fix_mojibake, options.answer_html)
         key = content_key(data, (*settings, nested_fences))
         if cache is not None and (cached := cache.get(file.src_uri, key)) is not None:
             return cached
         checked = check_source(
-            _parse_source(data, file.src_uri), max_answer_bytes=options.max_answer_bytes
+            parse_source(data, file.src_uri), max_answer_bytes=options.max_answer_bytes
         )
         take, prepared = checked.take, None
         if take is not None and checked.usable:
@@ -360,27 +355,11 @@ class SiteBuild:
 _NOT_IN_NAV = InclusionLevel.NOT_IN_NAV
 
 
-def _read_source(file: File) -> SourceFile:
-    if file.abs_src_path is not None:
-        return read_source_file(Path(file.abs_src_path), file.src_uri)
-    return _parse_source(file.content_bytes, file.src_uri)
-
-
-def _file_bytes(file: File) -> bytes | None:
-    """The file's bytes, or ``None`` when it cannot be read (:func:`_read_source` names why)."""
+def _file_bytes(file: File) -> tuple[bytes | None, Problem | None]:
+    """The file's bytes (a generated file's from memory), or the problem that stopped reading."""
     if file.abs_src_path is None:
-        return file.content_bytes
-    try:
-        return Path(file.abs_src_path).read_bytes()
-    except OSError:
-        return None
-
-
-def _parse_source(data: bytes, src_uri: str) -> SourceFile:
-    text, problem = decode_source(data, src_uri)
-    if text is None:
-        return SourceFile(src_uri, problems=(problem,) if problem else ())
-    return parse_front_matter(text, src_uri)
+        return file.content_bytes, None
+    return read_bytes(Path(file.abs_src_path), file.src_uri)
 
 
 def _set_dest(file: File, dest: str) -> None:

@@ -112,19 +112,29 @@ def parse_front_matter(text: str, src_uri: str) -> SourceFile:
     return SourceFile(src_uri, meta, front_matter=front_matter)
 
 
-def read_source_file(path: Path, src_uri: str) -> SourceFile:
-    """Read and parse one file from disk; a file that cannot be read is a problem, not a crash."""
+def read_bytes(path: Path, src_uri: str) -> tuple[bytes | None, Problem | None]:
+    """The bytes of one file; a file that cannot be read is a problem, not a crash."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes(), None
     except OSError as error:
         found = error.strerror or type(error).__name__
-        return SourceFile(
-            src_uri, problems=(Problem(src_uri, "(file)", "a readable file", found, "error"),)
-        )
+        return None, Problem(src_uri, "(file)", "a readable file", found, "error")
+
+
+def parse_source(data: bytes, src_uri: str) -> SourceFile:
+    """Decode one file's bytes and parse its front matter."""
     text, problem = decode_source(data, src_uri)
     if text is None:
         return SourceFile(src_uri, problems=(problem,) if problem else ())
     return parse_front_matter(text, src_uri)
+
+
+def read_source_file(path: Path, src_uri: str) -> SourceFile:
+    """Read and parse one file from disk."""
+    data, problem = read_bytes(path, src_uri)
+    if data is None:
+        return SourceFile(src_uri, problems=(problem,) if problem else ())
+    return parse_source(data, src_uri)
 
 
 def check_source(source: SourceFile, *, max_answer_bytes: int = 0) -> CheckedFile:
