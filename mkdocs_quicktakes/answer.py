@@ -139,7 +139,12 @@ _N_COMMANDS = frozenset(
 _FENCE_OPEN = re.compile(r"[ ]*(`{3,}|~{3,})")
 # The longest formula that is recognised (the corpus' longest has 226 characters).
 _MAX_MATH = 10_000
-_SPECIAL = re.compile(r"[\\`$]")  # what can start an escape, a line break, code or math
+# Plain text, line breaks included, up to what can start an escape, code or math, or up to a
+# line break before a line that opens a fence.
+_PLAIN_LINES = re.compile(r"[^\\`$]*(?:\\n(?![ ]*(?:```|~~~))[^\\`$]*)*")
+_SPACES_AND_BREAK = re.compile(r"[ \t]*\\n")
+_CODE_SPECIAL = re.compile(r"[\\\"'#/]")  # what can end a code line, open a literal or a comment
+_ESC_NEWLINE_RE = re.compile(r"\\n")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _RAW_BLANK_LINE = re.compile(r"\\n[ \t]*\\n")
 _LETTERS = re.compile(r"[A-Za-z]+")
@@ -154,7 +159,7 @@ _LITERAL_LOOKAHEAD = 200
 _LINE_STARTS = frozenset({"", " ", "\t", "\\", "`", "~", "}", ")", "]"})
 
 
-@dataclass(frozen=True)
+@dataclass  # not frozen: a frozen dataclass takes four times as long to make, many per answer
 class _Segment:
     """A decoded piece of the answer: plain text, code (left verbatim) or a formula."""
 
@@ -193,16 +198,20 @@ class _Scanner:
     def run(self) -> list[_Segment]:
         raw = self.raw
         while self.pos < len(raw):
-            if self.at_line_start and self._try_fence():
+            if self.at_line_start and _FENCE_OPEN.match(raw, self.pos) and self._try_fence():
                 continue
             # Copy plain text up to the next character that can start something.
-            special = _SPECIAL.search(raw, self.pos)
-            stop = special.start() if special else len(raw)
-            if stop > self.pos:
-                self._emit_text(raw[self.pos : stop])
-                self.pos = stop
+            plain = _PLAIN_LINES.match(raw, self.pos)
+            if plain is not None and plain.end() > self.pos:
+                self._emit_plain_lines(plain.group())
+                self.pos = plain.end()
+                if self.pos == len(raw):
+                    break
+            char = raw[self.pos]
+            if char == "\\" and raw.startswith("n", self.pos + 1):
+                self._emit_line_break()  # before a line that opens a fence
+                self.pos += 2
                 continue
-            char = raw[stop]
             handled = (
                 (char == "\\" and self._text_backslash())
                 or (char == "`" and self._try_code_span())
@@ -219,6 +228,25 @@ class _Scanner:
     def _emit_text(self, chunk: str) -> None:
         self.text.append(chunk)
         self.at_line_start = False
+
+    def _emit_plain_lines(self, plain: str) -> None:
+        """Emit text free of escapes, code and math, whose backslash-n are all line breaks."""
+        first, newline, rest = plain.partition(_ESC_NEWLINE)
+        if first:
+            self._emit_text(first)
+        if not newline:
+            return
+        self._emit_line_break()  # may drop spaces emitted before this text
+        # The lines after it are whole: all at once, with the trailing spaces of each dropped.
+        lines, newline, last = rest.rpartition(_ESC_NEWLINE)
+        if newline:
+            lines += newline
+            if " \\n" in lines or "\t\\n" in lines:
+                self.text.append(_SPACES_AND_BREAK.sub("\n", lines))
+            else:
+                self.text.append(lines.replace(_ESC_NEWLINE, "\n"))  # as usual: no such spaces
+        if last:
+            self._emit_text(last)
 
     def _emit_line_break(self) -> None:
         # Trailing spaces before a break are accidents in the corpus, not hard breaks.
@@ -354,7 +382,7 @@ def _find_closer(raw: str, start: int, closer: str) -> int:
     end = min(len(raw), start + _MAX_MATH + len(closer))
     pos = start
     while (found := raw.find(closer, pos, end)) != -1:
-        if _backslashes_before(raw, start, found) % 2 == 0:
+        if raw[found - 1] != "\\" or _backslashes_before(raw, start, found) % 2 == 0:
             return found
         pos = found + 1
     return -1
@@ -394,32 +422,32 @@ def _decode_math(raw: str, *, display: bool) -> str:
     backslash-n right after a display opener (``$$\nu(t)`` is a break then ``u(t)``), and
     backslash-n right after a ``\\`` row break.
     """
+    if _ESC_NEWLINE not in raw:
+        return raw
     out: list[str] = []
     pos = 0
     after_row_break = False
-    while pos < len(raw):
-        char = raw[pos]
-        if char != "\\" or pos + 1 == len(raw):
-            out.append(char)
-            pos += 1
+    while (slash := raw.find("\\", pos)) != -1 and slash + 1 < len(raw):
+        if slash > pos:
+            out.append(raw[pos:slash])
             after_row_break = False
-            continue
-        following = raw[pos + 1]
+        following = raw[slash + 1]
         if following == "n":
-            command = _LETTERS.match(raw, pos + 1)
+            command = _LETTERS.match(raw, slash + 1)
             name = command.group(0) if command else "n"
-            forced_break = after_row_break or (display and pos == 0)
+            forced_break = after_row_break or (display and slash == 0)
             if name in _N_COMMANDS and not forced_break:
                 out.append("\\" + name)
-                pos += 1 + len(name)
+                pos = slash + 1 + len(name)
             else:
                 _end_math_line(out)
-                pos += 2
+                pos = slash + 2
             after_row_break = False
             continue
-        out.append(raw[pos : pos + 2])
+        out.append(raw[slash : slash + 2])
         after_row_break = following == "\\"
-        pos += 2
+        pos = slash + 2
+    out.append(raw[pos:])
     return "".join(out)
 
 
@@ -457,7 +485,7 @@ def _fence_of(line: str) -> str | None:
 
 def _closes_fence(line: str, fence: str) -> bool:
     stripped = line.strip()
-    return len(stripped) >= len(fence) and set(stripped) == {fence[0]}
+    return len(stripped) >= len(fence) and not stripped.strip(fence[0])
 
 
 class _CodeLineReader:
@@ -480,6 +508,11 @@ class _CodeLineReader:
         """Return the line, the position after it, and whether a line break ended it."""
         raw = self.raw
         while self.pos < len(raw):
+            # Only a backslash, a quote or a comment's start changes anything: jump to the next.
+            special = (_ESC_NEWLINE_RE if self.in_comment else _CODE_SPECIAL).search(raw, self.pos)
+            if special is None:
+                break
+            self.pos = special.start()
             char = raw[self.pos]
             if char == "\\" and raw.startswith(_ESC_NEWLINE, self.pos):
                 if not (self.quote and self._literal_closes_soon()):
@@ -702,6 +735,8 @@ class _DisplayLines:
         self.spans = spans
 
     def __call__(self, line: str) -> bool:
+        if "QTMATH" not in line:
+            return False
         match = _PLACEHOLDER_LINE.match(line)
         if match is None:
             return False
@@ -716,6 +751,16 @@ def _escape_marker(text: str) -> str:
         return text
     end = match.end("marker") - 1
     return text[:end] + "\\" + text[end:]
+
+
+def _padded(lines: list[str], pad: str) -> str:
+    """The lines joined, each indented by ``pad``."""
+    return pad + ("\n" + pad).join(lines) if pad and lines else "\n".join(lines)
+
+
+def _may_open_block(text: str) -> bool:
+    """Whether ``text`` (no leading spaces) may be anything but a line of a paragraph."""
+    return text[0] in "`~#" or "|" in text or _LIST_ITEM.match(text) is not None
 
 
 def _indent_of(line: str) -> int:
@@ -745,26 +790,30 @@ class _BlockParser:
         return self.root
 
     def _line(self, line: str) -> None:
-        line = line.expandtabs(4)  # code lines never get here, so their tabs are kept
-        if not line.strip():
+        if "\t" in line:
+            line = line.expandtabs(4)  # code lines never get here, so their tabs are kept
+        stripped = line.strip()
+        if not stripped:
             self.paragraph = None
             self.blank = True
             return
-        indent = _indent_of(line)
-        depth = self._matched_depth(indent)
-        item = _LIST_ITEM.match(line)
+        indent = len(line) - len(line.lstrip(" "))
+        depth = self._matched_depth(indent) if self.stack else 0
+        # Each block but a paragraph starts with its own character: most lines need no pattern.
+        first = line[indent]
+        item = _LIST_ITEM.match(line) if first in "-*+" or first.isdigit() else None
         if item and self._may_start_item(item, depth):
             self._start_item(item, line, depth)
-        elif (fence := _fence_of(line)) is not None:
+        elif first in "`~" and (fence := _fence_of(line)) is not None:
             self._start_fence(line, fence, depth)  # wherever the scanner saw a fence
-        elif _HEADING.match(line) and indent - self._column(depth) < 4:
-            self._add_leaf(depth, _Leaf("heading", [line.strip()]))
-        elif self._starts_table(line):
+        elif first == "#" and _HEADING.match(line) and indent - self._column(depth) < 4:
+            self._add_leaf(depth, _Leaf("heading", [stripped]))
+        elif "|" in line and self._starts_table(line):
             self._start_table(depth)
         elif self.paragraph is not None and not self.blank:
-            self.paragraph.lines.append(line.strip())  # continuation, possibly lazy
+            self.paragraph.lines.append(stripped)  # continuation, possibly lazy
         else:
-            self._add_leaf(depth, _Leaf("paragraph", [line.strip()]))
+            self._add_leaf(depth, _Leaf("paragraph", [stripped]))
         self.blank = False
 
     def _matched_depth(self, indent: int) -> int:
@@ -830,12 +879,16 @@ class _BlockParser:
         self.blank = False
         self.paragraph = None
         rest = line[match.end() :]
-        if rest.strip() and len(self.stack) >= MAX_LIST_DEPTH:
+        text = rest.strip()
+        if text and len(self.stack) >= MAX_LIST_DEPTH:
             # No deeper: the rest is text, even if it starts with another marker ("- - - x").
-            self._add_leaf(len(self.stack), _Leaf("paragraph", [_escape_marker(rest.strip())]))
-        elif rest.strip():
+            self._add_leaf(len(self.stack), _Leaf("paragraph", [_escape_marker(text)]))
+        elif text and _may_open_block(content := rest.lstrip(" ")):
             # The item's first line may itself open a block (a heading, a fence...).
-            self._line(" " * content_col + rest.lstrip(" "))
+            self._line(" " * content_col + content)
+        elif text:
+            self.paragraph = _Leaf("paragraph", [text])
+            item.children.append(self.paragraph)  # what _add_leaf does for the newest item
 
     def _start_fence(self, line: str, fence: str, depth: int) -> None:
         leaf = _Leaf("fence", [line], fence_indent=_indent_of(line))
@@ -942,17 +995,19 @@ class _Writer:
             return self._paragraph(block.lines, pad)
         if block.kind == "fence":
             return self._fence(block, depth)
-        return "\n".join(pad + line for line in block.lines)
+        return _padded(block.lines, pad)
 
     def _paragraph(self, lines: list[str], pad: str) -> str:
         """Write a paragraph; each display-math line becomes a paragraph of its own."""
+        if not any(map(self.is_display, lines)):
+            return _padded(lines, pad)
         groups: list[list[str]] = [[]]
         for line in lines:
             if self.is_display(line):
                 groups.extend([[line], []])
             else:
                 groups[-1].append(line)
-        return "\n\n".join("\n".join(pad + line for line in group) for group in groups if group)
+        return "\n\n".join(_padded(group, pad) for group in groups if group)
 
     def _list(self, block: _List, depth: int) -> str:
         loose = block.blank_between or not all(map(self._is_tight, block.items))
@@ -962,16 +1017,15 @@ class _Writer:
     def _item(self, block: _List, item: _Item, depth: int, loose: bool) -> str:
         marker = f"{item.number}. " if block.ordered else "- "
         pad = "    " * depth
-        children = list(item.children)
+        children = item.children
         first = children[0] if children else None
         if isinstance(first, _Leaf) and first.kind in ("paragraph", "heading"):
-            head_lines = self._block(first, depth + 1).split("\n")
-            head = pad + marker + head_lines[0].lstrip(" ")
-            head_rest = head_lines[1:]
+            # The first line goes after the marker, in place of its indentation.
+            head = pad + marker + self._block(first, depth + 1).lstrip(" ")
             children = children[1:]
         else:
-            head, head_rest = pad + marker + "&nbsp;", []  # Python-Markdown needs item text
-        parts = ["\n".join([head, *head_rest])]
+            head = pad + marker + "&nbsp;"  # Python-Markdown needs item text
+        parts = [head]
         if children:
             body = self.write(children, depth + 1)
             parts.append(body)

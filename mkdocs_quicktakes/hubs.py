@@ -19,7 +19,7 @@ from mkdocs_quicktakes.permalinks import relative_url
 from mkdocs_quicktakes.view import format_byline_date
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterator, Mapping
 
     from babel import Locale
 
@@ -31,12 +31,13 @@ EXCERPT_LENGTH = 200
 """Characters of answer text a hub item shows at most."""
 
 _FENCE = re.compile(r"[ ]*(`{3,}|~{3,})")
-_HEADING = re.compile(r"[ ]*#{1,6}[ ]")
-_TABLE_ROW = re.compile(r"[ ]*\|")
-_LIST_MARKER = re.compile(r"^[ ]*(?:[-*+]|\d{1,9}[.)])[ ]+", re.MULTILINE)
-_IMAGE_OR_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_EMPHASIS = re.compile(r"(\*{1,3}|_{2,3})(?=\S)(.+?)(?<=\S)\1")
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+_HEADING_OR_TABLE_ROW = re.compile(r"[ ]*(?:#{1,6}[ ]|\|)")
+_LIST_MARKER = re.compile(r"[ ]*(?:[-*+]|\d{1,9}[.)])[ ]+")
+# Each pattern below starts with a literal or an alternation of literals, which lets `re` jump
+# to where a match can start instead of trying every position of the answer.
+_IMAGE_OR_LINK = re.compile(r"(?:!\[|\[)([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*\*|\*\*|\*|___|__)(?=\S)(.+?)(?<=\S)\1")
+_CODE_SPAN = re.compile(r"(``*)(.+?)\1")
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -125,8 +126,26 @@ def answer_excerpt(prepared: PreparedAnswer, limit: int = EXCERPT_LENGTH) -> str
     Inline formulas are kept as their LaTeX. Cut at a word boundary with ``…`` when longer than
     ``limit`` characters.
     """
-    display = {math_placeholder(i) for i, span in enumerate(prepared.math) if span.display}
     lines: list[str] = []
+    # Only a link or a tag can run over a line break. Until one shows up, the plain text of the
+    # first lines is the start of the answer's, so a long answer is read only as far as needed.
+    read, next_try = 0, limit
+    line_local = True
+    for line in _running_text(prepared):
+        lines.append(line)
+        read += len(line)
+        line_local = line_local and "[" not in line and "<" not in line
+        if line_local and read > next_try:
+            text = _plain_text(lines, prepared)
+            if len(text) > limit:
+                return _shorten(text, limit)
+            next_try = 2 * read
+    return _shorten(_plain_text(lines, prepared), limit)
+
+
+def _running_text(prepared: PreparedAnswer) -> Iterator[str]:
+    """Lines of running text without list markers: no fences, headings, tables or display math."""
+    display = {math_placeholder(i) for i, span in enumerate(prepared.math) if span.display}
     fence = ""
     for line in prepared.markdown.split("\n"):
         opened = _FENCE.match(line)
@@ -136,19 +155,28 @@ def answer_excerpt(prepared: PreparedAnswer, limit: int = EXCERPT_LENGTH) -> str
         if opened:
             fence = opened.group(1)
             continue
-        if _HEADING.match(line) or _TABLE_ROW.match(line) or line.strip() in display:
+        if _HEADING_OR_TABLE_ROW.match(line) or (display and line.strip() in display):
             continue
-        lines.append(line)
-    text = _plain_inline(_LIST_MARKER.sub("", "\n".join(lines)))
-    text = " ".join(fill_math_text(text, prepared.math).split())
-    return _shorten(text, limit)
+        marker = _LIST_MARKER.match(line)
+        yield line[marker.end() :] if marker else line
+
+
+def _plain_text(lines: list[str], prepared: PreparedAnswer) -> str:
+    text = _plain_inline("\n".join(lines))
+    return " ".join(fill_math_text(text, prepared.math).split())
 
 
 def _plain_inline(text: str) -> str:
-    text = _IMAGE_OR_LINK.sub(r"\1", text)
-    text = _CODE_SPAN.sub(lambda m: m.group(2).strip(), text)
-    text = _EMPHASIS.sub(r"\2", text)
-    return html.unescape(_TAG.sub("", text))
+    # Each pattern needs its opening character: most answers skip most of them.
+    if "](" in text:
+        text = _IMAGE_OR_LINK.sub(r"\1", text)
+    if "`" in text:
+        text = _CODE_SPAN.sub(lambda m: m.group(2).strip(), text)
+    if "*" in text or "__" in text:
+        text = _EMPHASIS.sub(r"\2", text)
+    if "<" in text:
+        text = _TAG.sub("", text)
+    return html.unescape(text)
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -284,8 +312,3 @@ def _feeds(subject: Subject | None, page_url: str, context: HubContext) -> tuple
     if not context.feeds:
         return ()
     return feed_links(subject, page_url, site_name=context.site_name, labels=context.labels)
-
-
-def excerpts_of(prepared: Mapping[str, PreparedAnswer]) -> dict[str, str]:
-    """The excerpt of every prepared answer, by source path."""
-    return {src_uri: answer_excerpt(answer) for src_uri, answer in prepared.items()}

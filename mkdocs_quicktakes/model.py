@@ -9,7 +9,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 from mkdocs_quicktakes.answer import repair_mojibake
 from mkdocs_quicktakes.dates import DateValue, parse_date
@@ -338,15 +338,22 @@ def repair_text(take: QuickTake) -> QuickTake:
     The answer is left as written: :func:`~mkdocs_quicktakes.answer.prepare_answer` repairs it.
     """
     fix = repair_mojibake
-    return replace(
-        take,
-        title=fix(take.title),
-        question=fix(take.question),
-        post_on_text=fix(take.post_on_text),
-        seo_title=fix(take.seo_title),
-        description=fix(take.description),
-        keywords=tuple(fix(word) for word in take.keywords),
-        author=fix(take.author),
-        subject=fix(take.subject),
-        related=tuple(replace(link, title=fix(link.title)) for link in take.related),
-    )
+    repaired: dict[str, Any] = {
+        "title": fix(take.title),
+        "question": fix(take.question),
+        "post_on_text": fix(take.post_on_text),
+        "seo_title": fix(take.seo_title),
+        "description": fix(take.description),
+        "keywords": tuple(fix(word) for word in take.keywords),
+        "author": fix(take.author),
+        "subject": fix(take.subject),
+        "related": tuple(_repaired_link(link) for link in take.related),
+    }
+    if all(getattr(take, name) == value for name, value in repaired.items()):
+        return take  # as nearly every record is: copying it would only cost time
+    return replace(take, **repaired)
+
+
+def _repaired_link(link: RelatedLink) -> RelatedLink:
+    title = repair_mojibake(link.title)
+    return link if title == link.title else replace(link, title=title)

@@ -197,6 +197,24 @@ def test_long_excerpt_is_cut_at_a_word() -> None:
     assert text == "word word word word word word…"
 
 
+def test_excerpt_of_many_lines_reads_on_across_them() -> None:
+    raw = r"\n".join(f"line {i} with some words" for i in range(100))
+    text = answer_excerpt(prepare_answer(raw), limit=50)
+    assert text == "line 0 with some words line 1 with some words line…"
+
+
+def test_excerpt_shows_the_text_of_a_link_broken_over_lines() -> None:
+    raw = r"Start [the long link text that goes on\nand on](https://x.org) end. " + "More. " * 20
+    text = answer_excerpt(prepare_answer(raw), limit=30)
+    assert text == "Start the long link text that…"
+
+
+def test_excerpt_drops_a_tag_broken_over_lines() -> None:
+    raw = r"Start of a rather long sentence with <abbr\ntitle='x'>ABC</abbr> and " + "more " * 20
+    text = answer_excerpt(prepare_answer(raw, html_tags=None), limit=40)
+    assert text == "Start of a rather long sentence with ABC…"
+
+
 def test_every_real_answer_has_a_short_plain_excerpt() -> None:
     for path in shared_files(CORPUS):
         meta = read_source_file(Path(path), path.name).meta

@@ -8,7 +8,7 @@ import frontmatter
 import pytest
 from conftest import CORPUS, SEED, shared_files
 
-from mkdocs_quicktakes.model import is_quicktake, parse_quicktake
+from mkdocs_quicktakes.model import is_quicktake, parse_quicktake, repair_text
 
 BASE = {"question": "Why?", "answer": r"Because.\nThat is all."}
 
@@ -103,3 +103,22 @@ def test_every_real_file_parses_without_problems() -> None:
         assert isinstance(take.date, datetime.date)
         assert take.seo_title.startswith("QuickTakes | ")
         assert len(take.related) == len({(r.id) for r in take.related})
+
+
+def test_repair_text_fixes_every_field_a_reader_sees() -> None:
+    bad = "Here\u00e2\u20ac\u2122s"
+    meta = {
+        **BASE,
+        "title": bad,
+        "seo": {"page_keywords": f"{bad}, ok"},
+        "related_article1": {"title": bad, "url": "/a"},
+        "related_article2": {"title": "Fine \u2019", "url": "/b"},
+    }
+    take, _ = parse_quicktake(meta, "a.md")
+    assert take is not None
+    fixed = repair_text(take)
+    assert (fixed.title, fixed.question) == ("Here\u2019s", "Why?")
+    assert fixed.keywords == ("Here\u2019s", "ok")
+    assert [link.title for link in fixed.related] == ["Here\u2019s", "Fine \u2019"]
+    assert fixed.answer == take.answer  # the answer is repaired when it is prepared
+    assert repair_text(fixed) == fixed

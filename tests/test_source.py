@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+import yaml
+
 from mkdocs_quicktakes.source import decode_source, parse_front_matter
 
 
@@ -39,3 +42,31 @@ def test_a_file_without_front_matter_has_empty_meta() -> None:
     source = parse_front_matter("# Just Markdown\n", "a.md")
     assert source.usable
     assert source.meta == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "meta"),
+    [
+        ("---\ntitle: T\n...\nbody", {"title": "T"}),
+        ("---\ntitle: T\n---", {"title": "T"}),
+        ("--- \t\ntitle: T\n---  \nbody", {"title": "T"}),
+        ("---\nx: 'a\n----\n...b\n---c'\n---\n", {"x": "a ---- ...b ---c"}),
+        ("---\n---\nbody\n", {}),
+        ("---\ntitle: T\n", {}),  # never closed: no front matter
+        ("----\ntitle: T\n---\n", {}),
+    ],
+)
+def test_front_matter_ends_at_its_closing_line(text: str, meta: dict[str, object]) -> None:
+    assert parse_front_matter(text, "a.md").meta == meta
+
+
+def test_yaml_values_read_as_yaml_reads_them() -> None:
+    yaml_text = (
+        "text: plain\nquoted: '12'\nforced: !!str 12\nnumber: 12\nreal: 1.5\nyes_no: yes\n"
+        "empty:\ndate: 2024-01-02\nlist: [a, 1]\nbase: &base {k: v, n: 2}\n"
+        "copy: *base\nmerged: {<<: *base, n: 3}\ntext_key: {1: one, '1': text}\n"
+    )
+    source = parse_front_matter(f"---\n{yaml_text}---\n", "a.md")
+    assert source.meta == yaml.safe_load(yaml_text)
+    assert source.meta["forced"] == "12"
+    assert source.meta["text_key"] == {1: "one", "1": "text"}
