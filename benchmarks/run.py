@@ -4,10 +4,14 @@ For each size N it builds, in the same run and on the same machine:
 
 (a) N generated QuickTakes files with the ``quicktakes`` plugin (``mkdocs`` theme);
 (b) the same questions converted by hand to plain Markdown pages (title, byline, decoded answer,
-    math left as source), with the nav cut down to one entry, the fastest plain MkDocs gets.
+    math left as source), with the nav cut down to one entry, the fastest plain MkDocs gets;
+(a') the plugin again, with what (b) leaves out left out too: no hubs in the nav
+    (``nav_section: ""``) and formulas kept as source (``math: none``).
 
 Each build runs in a fresh process; the table shows the median wall time of ``--runs`` runs,
-the peak RSS, the output size and the ratio a/b. ``--write`` puts the table into
+the peak RSS of the build process and of the largest worker process the plugin started (the
+plugin reads and renders a large site's files in one worker per core), the output size and the
+ratio a/b. ``--write`` puts the table into
 ``docs/performance.md`` between its benchmark markers.
 """
 
@@ -37,7 +41,8 @@ REPO = Path(__file__).resolve().parents[1]
 PERFORMANCE_PAGE = REPO / "docs" / "performance.md"
 BEGIN, END = "<!-- benchmark:begin -->", "<!-- benchmark:end -->"
 
-# Runs in the child: builds one site and reports its own peak RSS (KiB on Linux).
+# Runs in the child: builds one site and reports its own peak RSS and that of its largest worker
+# process (KiB on Linux).
 CHILD = """
 import json, resource, sys
 from mkdocs.commands.build import build
@@ -46,7 +51,10 @@ cfg = load_config(sys.argv[1])
 cfg.plugins.on_startup(command="build", dirty=False)
 build(cfg)
 cfg.plugins.on_shutdown()
-print(json.dumps({"rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+print(json.dumps({
+    "rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    "workers_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+}))
 """
 
 
@@ -54,10 +62,11 @@ print(json.dumps({"rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
 class Measure:
     seconds: float
     rss_mib: float
+    workers_mib: float
     output_mib: float
 
 
-def write_config(root: Path, plugins: list[object]) -> Path:
+def write_config(root: Path, plugins: list[object], name: str = "mkdocs.yml") -> Path:
     config = {
         "site_name": "Benchmark",
         "site_url": "https://example.org/",
@@ -65,8 +74,9 @@ def write_config(root: Path, plugins: list[object]) -> Path:
         "nav": [{"Home": "index.md"}],
         "plugins": plugins,
         "markdown_extensions": ["toc", "tables", "fenced_code"],
+        "site_dir": f"site-{Path(name).stem}",
     }
-    path = root / "mkdocs.yml"
+    path = root / name
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
     return path
 
@@ -94,8 +104,13 @@ def build_once(config: Path) -> Measure:
         [sys.executable, "-c", CHILD, str(config)], check=True, capture_output=True, text=True
     )
     seconds = time.perf_counter() - start
-    rss = json.loads(done.stdout.strip().splitlines()[-1])["rss_kib"] / 1024
-    return Measure(seconds, rss, tree_size(config.parent / "site") / 2**20)
+    memory = json.loads(done.stdout.strip().splitlines()[-1])
+    return Measure(
+        seconds,
+        memory["rss_kib"] / 1024,
+        memory["workers_kib"] / 1024,
+        tree_size(config.parent / f"site-{config.stem}") / 2**20,
+    )
 
 
 def median_of(config: Path, runs: int) -> Measure:
@@ -103,29 +118,41 @@ def median_of(config: Path, runs: int) -> Measure:
     return Measure(
         statistics.median(m.seconds for m in measures),
         max(m.rss_mib for m in measures),
+        max(m.workers_mib for m in measures),
         measures[-1].output_mib,
     )
 
 
-def bench_size(count: int, runs: int, workdir: Path) -> tuple[Measure, Measure]:
+Row = tuple[int, Measure, Measure, Measure]
+"""One size: N, then the measures of (a), (b) and (a')."""
+
+LIKE_BY_HAND = {"quicktakes": {"nav_section": "", "math": "none"}}
+"""The options of (a'): the plugin without what the by-hand pages leave out."""
+
+
+def bench_size(count: int, runs: int, workdir: Path) -> Row:
     plugin_root, plain_root = workdir / f"plugin-{count}", workdir / f"plain-{count}"
     quicktakes = write_corpus(plugin_root / "docs", count)
     convert_by_hand(quicktakes, plain_root / "docs")
     plugin_config = write_config(plugin_root, ["search", "quicktakes"])
+    lean_config = write_config(plugin_root, ["search", LIKE_BY_HAND], "mkdocs-lean.yml")
     plain_config = write_config(plain_root, ["search"])
-    return median_of(plugin_config, runs), median_of(plain_config, runs)
+    a, b = median_of(plugin_config, runs), median_of(plain_config, runs)
+    return count, a, b, median_of(lean_config, runs)
 
 
-def table(rows: list[tuple[int, Measure, Measure]]) -> str:
+def table(rows: list[Row]) -> str:
     lines = [
-        "| pages | plugin (a) | by hand (b) | a/b | peak RSS a / b | output a / b |",
-        "|---:|---:|---:|---:|---:|---:|",
+        "| pages | plugin (a) | by hand (b) | a/b | peak RSS a / b | a's workers "
+        "| output a / b | plugin like (b) (a') | a'/b |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for count, a, b in rows:
+    for count, a, b, lean in rows:
         lines.append(
             f"| {count:,} | {a.seconds:.1f} s | {b.seconds:.1f} s | {a.seconds / b.seconds:.2f} "
-            f"| {a.rss_mib:.0f} / {b.rss_mib:.0f} MiB "
-            f"| {a.output_mib:.0f} / {b.output_mib:.0f} MiB |"
+            f"| {a.rss_mib:.0f} / {b.rss_mib:.0f} MiB | {a.workers_mib:.0f} MiB "
+            f"| {a.output_mib:.0f} / {b.output_mib:.0f} MiB "
+            f"| {lean.seconds:.1f} s | {lean.seconds / b.seconds:.2f} |"
         )
     return "\n".join(lines)
 
@@ -146,8 +173,7 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory(prefix="qt-bench-") as tmp:
         for count in args.sizes:
-            a, b = bench_size(count, args.runs, Path(tmp))
-            rows.append((count, a, b))
+            rows.append(bench_size(count, args.runs, Path(tmp)))
             print(table(rows[-1:]).splitlines()[-1], flush=True)
     machine = f"{platform.python_implementation()} {platform.python_version()}"
     machine += f", {platform.machine()}, {os.cpu_count()} cores"

@@ -12,19 +12,18 @@ from mkdocs_quicktakes.seo import AUTHOR_TYPES, DIGITAL_SOURCE_TYPES, STRUCTURED
 from mkdocs_quicktakes.view import safe_href
 
 
-class ByteCount(c.Type[int]):
-    """A number of bytes: a whole number of at least 0."""
+class NonNegativeInt(c.Type[int]):
+    """A whole number of at least 0; ``expected`` names it in the error message."""
 
-    def __init__(self, default: int) -> None:
+    def __init__(self, default: int, expected: str) -> None:
         super().__init__(int, default=default)
+        self.expected = expected
 
     def run_validation(self, value: object) -> int:
-        """Reject negative sizes when the config is loaded."""
+        """Reject negative numbers when the config is loaded."""
         number = super().run_validation(value)
         if number < 0:
-            raise base.ValidationError(
-                f"expected a number of bytes (0 for no limit), found {number}"
-            )
+            raise base.ValidationError(f"expected {self.expected}, found {number}")
         return number
 
 
@@ -181,6 +180,20 @@ class QuickTakesConfig(base.Config):
     """Raw HTML in answers: ``sanitize`` keeps an allowlist of tags and attributes (no scripts,
     event handlers, ``javascript:`` or ``data:`` urls); ``trust`` keeps it as written."""
 
-    max_answer_bytes = ByteCount(default=DEFAULT_MAX_ANSWER_BYTES)
+    max_answer_bytes = NonNegativeInt(
+        DEFAULT_MAX_ANSWER_BYTES, "a number of bytes (0 for no limit)"
+    )
     """The largest answer rendered (UTF-8 bytes); a larger one is an error and its page is left
     out. ``0``: no limit."""
+
+    render_ahead = c.Type(bool, default=True)
+    """Render answers before MkDocs asks, with one Markdown instance per worker (faster); off,
+    MkDocs renders each page itself. The HTML is the same either way."""
+
+    workers = NonNegativeInt(0, "a number of processes (0 for one per CPU core)")
+    """Processes that read and render the files of a large site; ``0``: one per CPU core, ``1``:
+    only the build's own process. Small batches are always read in the build's own process."""
+
+    cache_dir = c.Optional(c.Type(str))
+    """Keep every file's read and rendered result in this folder, relative to ``mkdocs.yml``, so
+    the next build (a new process) reads and renders only the files that changed."""

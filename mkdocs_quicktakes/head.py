@@ -8,6 +8,7 @@ of a kind it brings from the rendered ``<head>`` and inserts its own, escaped, e
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import string
@@ -26,26 +27,54 @@ ALWAYS_REPLACED = frozenset({"description", "keywords", "author"})
 site-wide description or author would be wrong on a page that has none of its own."""
 
 _HEAD_START = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
-# An attribute list as browsers read it: a quoted value may hold ">", and a quote starts a value
-# only right after "=" (elsewhere it is part of a name). The alternatives never start alike, so a
-# tag that does not match fails fast.
-_VALUE = r"""(?:"[^"]*"|'[^']*'|[^\s>"'][^\s>]*)"""
-_ATTRIBUTES = rf"(?:[^>=]|=\s*{_VALUE})*"
+
+
+def _value(group: str) -> str:
+    """An attribute value; an unquoted one is taken whole, as browsers read it.
+
+    Python 3.10 has no possessive quantifier, so a lookahead captures the longest unquoted value
+    and a backreference consumes exactly that. Without it, an unclosed tag of many ``=`` made the
+    regex try every way of splitting them (seconds for a few dozen).
+    """
+    return rf"""(?:"[^"]*"|'[^']*'|(?=(?P<{group}>[^\s>"'][^\s>]*))(?P={group}))"""
+
+
+def _attribute_list(group: str) -> str:
+    """An attribute list as browsers read it.
+
+    A quoted value may hold ">", and a quote starts a value only right after "=" (elsewhere it is
+    part of a name). Written as runs of plain characters between "=value" parts, which never start
+    alike: a tag that does not match fails fast, and runs are matched at once rather than one
+    character per repetition.
+    """
+    return rf"[^>=]*(?:=\s*{_value(group)}[^>=]*)*"
+
+
+# An element's content up to its end tag (or the end of the text), in runs up to each "<".
+_RAW_CONTENT = r"[^<]*(?:<(?!/(?P=raw)\s*>)[^<]*)*(?:</(?P=raw)\s*>)?"
 # Only whole tags are matched, and comments, scripts and styles are consumed whole, so text that
 # merely looks like a tag (inside a script string or a comment) is never mistaken for one.
 _HEAD_TOKEN = re.compile(
     rf"""
       <!--.*?(?:-->|\Z)
-    | <(?P<raw>script|style|template|noscript|title)\b(?P<raw_attributes>{_ATTRIBUTES})>
-      .*?(?:</(?P=raw)\s*>|\Z)
-    | <(?P<void>meta|link)\b(?P<attributes>{_ATTRIBUTES})>
+    | <(?P<raw>script|style|template|noscript|title)\b(?P<raw_attributes>{_attribute_list("rv")})>
+      {_RAW_CONTENT}
+    | <(?P<void>meta|link)\b(?P<attributes>{_attribute_list("vv")})>
     | (?P<end></head\s*>)
     """,
     re.IGNORECASE | re.DOTALL | re.VERBOSE,
 )
-_ATTRIBUTE = re.compile(rf"([^\s/>=]+)(?:\s*=\s*({_VALUE}))?")
-_JSON_IN_SCRIPT = str.maketrans(
-    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_ATTRIBUTE = re.compile(rf"([^\s/>=]+)(?:\s*=\s*({_value('v')}))?")
+# One encoder for every page: json.dumps builds a new one on each call with these options.
+_JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+# Pairs for str.replace, which is faster than str.translate on text this long. No replacement
+# holds a character that another one replaces, so the order does not matter.
+_JSON_IN_SCRIPT = (
+    ("<", "\\u003c"),
+    (">", "\\u003e"),
+    ("&", "\\u0026"),
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
 )
 
 
@@ -92,12 +121,18 @@ def render_head_tags(tags: HeadTags) -> str:
             lines.append(f'<meta name="{name}" content="{escape(value)}">')
     if tags.canonical:
         lines.append(f'<link rel="canonical" href="{escape(tags.canonical)}">')
-    for key, value in tags.properties:
-        attribute = "name" if key.startswith("twitter:") else "property"
-        lines.append(f'<meta {attribute}="{escape(key)}" content="{escape(value)}">')
+    lines += [f'{_meta_start(key)}{escape(value)}">' for key, value in tags.properties]
     if tags.json_ld is not None:
         lines.append(f'<script type="application/ld+json">{json_for_script(tags.json_ld)}</script>')
     return "".join(line + "\n" for line in lines)
+
+
+# Cached: a page has some twenty such tags, of the same few properties on every page.
+@functools.lru_cache(maxsize=256)
+def _meta_start(key: str) -> str:
+    """A property's ``<meta>`` tag up to its content value: ``name=`` for ``twitter:*`` ones."""
+    attribute = "name" if key.startswith("twitter:") else "property"
+    return f'<meta {attribute}="{escape(key)}" content="'
 
 
 def json_for_script(data: Mapping[str, object]) -> str:
@@ -107,18 +142,20 @@ def json_for_script(data: Mapping[str, object]) -> str:
     can appear, and so are U+2028 and U+2029, which end a line in older JavaScript. The JSON means
     exactly the same to every JSON parser.
     """
-    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return text.translate(_JSON_IN_SCRIPT)
+    text = _JSON_ENCODER.encode(data)
+    for unsafe, escaped in _JSON_IN_SCRIPT:
+        text = text.replace(unsafe, escaped)
+    return text
 
 
-def replace_head_tags(page_html: str, head_html: str) -> str:
-    """Replace the tags of ``page_html``'s ``<head>`` that ``head_html`` brings, by ``head_html``.
+def replace_head_tags(page_html: str, tags: HeadTags) -> str:
+    """Replace the tags of ``page_html``'s ``<head>`` of the kinds ``tags`` has by ``tags``.
 
-    Every tag of a kind ``head_html`` has is removed: ``<title>``, ``<link rel="canonical">``,
+    Every tag of a kind ``tags`` has is removed: ``<title>``, ``<link rel="canonical">``,
     JSON-LD scripts, and ``<meta>`` tags of the same ``name`` or ``property`` (``og:image`` also
     removes ``og:image:width``, which described the old image). Description, keywords and author
-    tags are always removed. The new tags go right after ``<meta charset>``, which browsers need
-    early.
+    tags are always removed. The new tags (:func:`render_head_tags`) go right after
+    ``<meta charset>``, which browsers need early.
 
     Only the ``<head>`` is searched and rewritten, so the cost does not grow with the body, and a
     ``<title>`` inside an answer's SVG or code sample is never touched.
@@ -126,11 +163,29 @@ def replace_head_tags(page_html: str, head_html: str) -> str:
     start = _HEAD_START.search(page_html)
     if start is None:
         return page_html
-    edits = _head_edits(page_html, start.end(), ALWAYS_REPLACED | _kinds_in(head_html))
+    edits = _head_edits(page_html, start.end(), ALWAYS_REPLACED | _kinds_of(tags))
     if edits is None:
         return page_html
     cuts, insert_at = edits
+    head_html = render_head_tags(tags)
     return _apply(page_html, [*((a, b, "") for a, b in cuts), (insert_at, insert_at, head_html)])
+
+
+def _kinds_of(tags: HeadTags) -> frozenset[str]:
+    """The kinds (as :func:`_tag_kinds` names them) of the tags :func:`render_head_tags` writes.
+
+    Taken from the values, not by parsing the written tags again: that parse, mostly of the
+    JSON-LD, cost more than the rest of the replacement.
+    """
+    kinds = {key.strip().lower() for key, _ in tags.properties}
+    kinds.update(name for name in ("description", "keywords", "author") if getattr(tags, name))
+    if tags.title:
+        kinds.add("<title>")
+    if tags.canonical:
+        kinds.add("<link canonical>")
+    if tags.json_ld is not None:
+        kinds.add("<script ld+json>")
+    return frozenset(kinds - {""})
 
 
 def _head_edits(
@@ -146,6 +201,8 @@ def _head_edits(
         if token["end"]:
             return cuts, insert_at
         kinds = _kinds(token)
+        if not kinds:
+            continue
         if "charset" in kinds and insert_at == start:
             insert_at = _line_end(page_html, token.end())
         if _is_replaced(kinds, replaced):
@@ -153,32 +210,38 @@ def _head_edits(
     return None
 
 
-def _kinds_in(html: str) -> frozenset[str]:
-    return frozenset(kind for token in _HEAD_TOKEN.finditer(html) for kind in _kinds(token))
-
-
 def _kinds(token: re.Match[str]) -> frozenset[str]:
-    """What a head tag is, in the terms replacement is decided by.
+    """What a head tag is, in the terms replacement is decided by (see :func:`_tag_kinds`)."""
+    if token["void"]:
+        return _tag_kinds(token["void"], token["attributes"])
+    return _tag_kinds(token["raw"] or "", token["raw_attributes"] or "")
+
+
+# Cached by the tag's text: a theme writes the same tags on every page (or one set per folder
+# depth), and parsing their attributes was most of the time spent on a head.
+@functools.lru_cache(maxsize=1024)
+def _tag_kinds(name: str, attribute_text: str) -> frozenset[str]:
+    """What the tag ``name`` with these attributes is; ``""`` names a comment.
 
     Tags are named ``<title>``, ``<link canonical>`` and ``<script ld+json>``; a ``<meta>`` by its
     ``name`` and ``property`` values (lowercased), plus ``charset`` when it declares one.
     """
-    if token["void"]:
-        attributes = _attributes(token["attributes"])
-        if token["void"].lower() == "link":
-            rel = attributes.get("rel", "").lower().split()
-            return frozenset({"<link canonical>"}) if "canonical" in rel else frozenset()
-        names = {attributes.get(key, "").strip().lower() for key in ("name", "property")}
-        if "charset" in attributes:
-            names.add("charset")
-        return frozenset(names - {""})
-    raw = (token["raw"] or "").lower()
-    if raw == "title":
+    name = name.lower()
+    if name == "title":
         return frozenset({"<title>"})
-    script_type = _attributes(token["raw_attributes"] or "").get("type", "").strip().lower()
-    if raw == "script" and script_type == "application/ld+json":
-        return frozenset({"<script ld+json>"})
-    return frozenset()
+    if name not in ("meta", "link", "script"):
+        return frozenset()
+    attributes = _attributes(attribute_text)
+    if name == "link":
+        rel = attributes.get("rel", "").lower().split()
+        return frozenset({"<link canonical>"}) if "canonical" in rel else frozenset()
+    if name == "script":
+        script_type = attributes.get("type", "").strip().lower()
+        return frozenset({"<script ld+json>"} if script_type == "application/ld+json" else ())
+    names = {attributes.get(key, "").strip().lower() for key in ("name", "property")}
+    if "charset" in attributes:
+        names.add("charset")
+    return frozenset(names - {""})
 
 
 def _attributes(text: str) -> dict[str, str]:

@@ -12,21 +12,16 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs_quicktakes.cache import ReadCache
 from mkdocs_quicktakes.config import QuickTakesConfig
 from mkdocs_quicktakes.dates import iso_datetime, resolve_locale
-from mkdocs_quicktakes.head import render_head_tags, replace_head_tags
+from mkdocs_quicktakes.head import replace_head_tags
 from mkdocs_quicktakes.labels import labels_for
-from mkdocs_quicktakes.mathml import MathMode, fill_math, fill_math_text
+from mkdocs_quicktakes.mathml import MathMode, fill_math_text
 from mkdocs_quicktakes.model import Problem
+from mkdocs_quicktakes.page import QuickTakePage
 from mkdocs_quicktakes.page_head import HeadOptions, SiteSettings, question_head_tags, site_info
+from mkdocs_quicktakes.reading import ReadSettings
+from mkdocs_quicktakes.render import FinishedHtml, RenderSettings, finish_answer_html
 from mkdocs_quicktakes.report import Report, write_report
-from mkdocs_quicktakes.sanitize import sanitize_html
-from mkdocs_quicktakes.seo import (
-    PageInfo,
-    PageRef,
-    SiteInfo,
-    absolute_url,
-    answer_text,
-    needs_answer_text,
-)
+from mkdocs_quicktakes.seo import PageInfo, PageRef, SiteInfo, absolute_url, needs_answer_text
 from mkdocs_quicktakes.site import SiteBuild
 from mkdocs_quicktakes.view import build_view
 
@@ -41,6 +36,7 @@ if TYPE_CHECKING:
 
     from mkdocs_quicktakes.answer import NestedFences, PreparedAnswer
     from mkdocs_quicktakes.model import QuickTake
+    from mkdocs_quicktakes.sanitize import AnswerHtml
 
 log = get_plugin_logger(__name__)
 
@@ -55,19 +51,27 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         self._answers: dict[str, PreparedAnswer] = {}
         self._locale: Locale | None = None
         self._labels = labels_for("en")
-        self._nested_fences: NestedFences = "indented"
+        self._read_settings = ReadSettings()
         self._build: SiteBuild | None = None
         self._report = Report()
         self._answer_texts: dict[str, str] = {}
         self._site: SiteInfo | None = None
         self._head_options = HeadOptions("{title}", "{title}")
         self._read_cache = ReadCache()
+        self._serving = False
+        self._cache_folder: Path | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Nothing to start; defining this hook makes MkDocs keep this object across rebuilds.
+        """Note the command; defining this hook makes MkDocs keep this object across rebuilds.
 
         ``mkdocs serve`` then re-uses the read cache, so unchanged pages are not read again.
         """
+        self._serving = command == "serve"
+
+    def on_shutdown(self) -> None:
+        """Write the cache of ``mkdocs serve`` once, when it stops, not after every rebuild."""
+        if self._serving:
+            self._save_cache()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Check options and register templates and CSS before the theme environment exists."""
@@ -89,7 +93,6 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
             self.config.keywords,
             self.config.structured_data,
         )
-        self._nested_fences = nested_fences_mode(config.markdown_extensions)
         # Appended, so a file of the same name in the theme or custom_dir wins.
         config.theme.dirs.append(str(TEMPLATES_DIR))
         return config
@@ -102,13 +105,17 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         if not self.config.enabled or self._locale is None:
             return None
         self._report.files_checked = len(files.documentation_pages())
+        if self.config.cache_dir and (note := self._read_cache.load(self._cache_dir(config))):
+            log.info(note)
+        # Here, not in on_config: plugins later in the list may still add Markdown extensions.
+        self._read_settings = self._make_read_settings(config)
         build = SiteBuild.start(
             files,
             config,
             self.config,
             locale=self._locale,
             labels=self._labels,
-            nested_fences=self._nested_fences,
+            settings=self._read_settings,
             cache=self._read_cache,
         )
         self._report.log(log, build.problems)
@@ -126,6 +133,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         """Put the hubs in the nav under one section; Q&A pages are already out of it."""
         if not self.config.enabled or self._build is None:
             return None
+        self._build.keep_nav_titles(config.nav, files)
         self._build.add_nav_section(nav, files)
         return nav
 
@@ -149,24 +157,18 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        """Clean the answer's HTML, then put the formulas back, where Markdown cannot touch them."""
+        """Finish the answer's HTML, unless it came finished from the answer rendered ahead."""
         prepared = self._answers.get(page.file.src_uri)
         if prepared is None:
             return None
-        if self.config.answer_html == "sanitize":
-            # Before the formulas go in: the plugin's own MathML is not the author's HTML.
-            html = sanitize_html(html)
-        if needs_answer_text(self.config.structured_data):
-            # Taken before the formulas are filled in, so each one reads as its LaTeX.
-            self._answer_texts[page.file.src_uri] = answer_text(html, prepared.math)
-        if not prepared.math:
-            return html
-        html, failures = fill_math(html, prepared.math, mode=cast(MathMode, self.config.math))
-        expected = "LaTeX that converts to MathML (it is shown as source)"
-        problems = [Problem(page.file.src_uri, "answer", expected, s.source) for s in failures]
-        self._report.log(log, problems)
+        if isinstance(page, QuickTakePage) and page.prerendered and page.read.rendered:
+            # `html` is that answer already, maybe changed since by an earlier plugin: kept.
+            self._note_finished(page, page.read.rendered.finished)
+            return None
+        finished = finish_answer_html(html, prepared, self._read_settings.render)
         _fill_toc_titles(page.toc, prepared)
-        return html
+        self._note_finished(page, finished)
+        return finished.html
 
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
@@ -200,23 +202,33 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
             tags = self._build.hub_head(
                 hub, page.canonical_url or "", self._site, self._head_options, fallback
             )
-            return replace_head_tags(output, render_head_tags(tags))
+            return replace_head_tags(output, tags)
         take = self._takes.get(page.file.src_uri)
         if take is None:
             return None
         tags = question_head_tags(take, self._head_options, self._site, self._page_info(take, page))
-        return replace_head_tags(output, render_head_tags(tags))
+        return replace_head_tags(output, tags)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """End the build with one summary of its problems, and write the report file if asked."""
         if not self.config.enabled:
             return
+        self._cache_folder = self._cache_dir(config) if self.config.cache_dir else None
+        if not self._serving:
+            self._save_cache()
         report_file = self.config.report_file
         if report_file:
-            path = Path(config.config_file_path or "mkdocs.yml").parent / report_file
+            path = _config_folder(config) / report_file
             if error := write_report(self._report, path):
                 log.warning(f"option 'report_file': could not write {error}")
         self._report.log_summary(log, report_file=report_file or "")
+
+    def _save_cache(self) -> None:
+        if self._cache_folder and (error := self._read_cache.save(self._cache_folder)):
+            log.warning(f"option 'cache_dir': could not write {error}")
+
+    def _cache_dir(self, config: MkDocsConfig) -> Path:
+        return _config_folder(config) / (self.config.cache_dir or "")
 
     def _resolve_locale(self, config: MkDocsConfig) -> Locale:
         name = self.config.locale or config.theme.get("language") or str(config.theme.locale)
@@ -224,6 +236,32 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
             return resolve_locale(str(name))
         except ValueError as error:
             raise PluginError(f"quicktakes: option 'locale': {error}") from error
+
+    def _make_read_settings(self, config: MkDocsConfig) -> ReadSettings:
+        extensions = config.markdown_extensions
+        render = RenderSettings(
+            extensions=tuple(extensions),
+            extension_configs=config.mdx_configs or {},
+            math=cast(MathMode, self.config.math),
+            answer_html=cast("AnswerHtml", self.config.answer_html),
+            answer_text=needs_answer_text(self.config.structured_data),
+        )
+        return ReadSettings(
+            max_answer_bytes=self.config.max_answer_bytes,
+            fix_mojibake=self.config.fix_mojibake,
+            nested_fences=nested_fences_mode(extensions),
+            render=render,
+            # Extension objects (plugins add some) keep state for their plugin: MkDocs renders.
+            render_ahead=self.config.render_ahead and all(isinstance(e, str) for e in extensions),
+        )
+
+    def _note_finished(self, page: Page, finished: FinishedHtml) -> None:
+        """Keep the answer's text for the JSON-LD and report its formulas that failed."""
+        src_uri = page.file.src_uri
+        self._answer_texts[src_uri] = finished.text
+        expected = "LaTeX that converts to MathML (it is shown as source)"
+        problems = [Problem(src_uri, "answer", expected, span.source) for span in finished.failures]
+        self._report.log(log, problems)
 
     def _set_page_meta(self, page: Page, take: QuickTake) -> None:
         # Themes print page.meta.title and page.meta.author unescaped (in the nav, breadcrumbs and
@@ -256,9 +294,14 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         return PageInfo(page.canonical_url or "", self._answer_texts.get(take.src_uri, ""), crumbs)
 
 
+def _config_folder(config: MkDocsConfig) -> Path:
+    """The folder of ``mkdocs.yml``, which the file options are relative to."""
+    return Path(config.config_file_path or "mkdocs.yml").parent
+
+
 def nested_fences_mode(extensions: list[str]) -> NestedFences:
     """How code fences inside list items must be written for this site's Markdown extensions."""
-    names = {name.rsplit(".", 1)[-1] for name in extensions}
+    names = {name.rsplit(".", 1)[-1] for name in extensions if isinstance(name, str)}
     if "superfences" in names:
         return "fence"
     if "codehilite" in names:

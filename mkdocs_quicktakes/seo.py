@@ -8,6 +8,7 @@ values are written, in :mod:`mkdocs_quicktakes.head`. Nothing here knows MkDocs.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -157,6 +158,9 @@ def language_tag(locale: Locale) -> str:
     return str(locale).replace("_", "-")
 
 
+# Cached: every page resolves the same few breadcrumbs (home, subjects, its subject), and urljoin
+# takes microseconds each time.
+@functools.lru_cache(maxsize=4096)
 def absolute_url(base: str, url: str) -> str:
     """Resolve a site-root-relative ``url`` (``""`` is the home page) against ``base``.
 

@@ -19,8 +19,7 @@ from urllib.parse import urljoin
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.nav import Section
 
-from mkdocs_quicktakes.answer import NestedFences, PreparedAnswer, prepare_answer
-from mkdocs_quicktakes.cache import ReadCache, ReadResult, content_key
+from mkdocs_quicktakes.cache import ReadCache, content_key
 from mkdocs_quicktakes.catalog import Catalog, Entry, HubOptions, HubPage, HubSort, newest_date
 from mkdocs_quicktakes.dates import iso_datetime
 from mkdocs_quicktakes.feeds import FeedOptions, feed_files
@@ -29,29 +28,32 @@ from mkdocs_quicktakes.hubs import (
     HubContext,
     HubView,
     SubjectsView,
-    answer_excerpt,
     build_hub_view,
     build_subjects_view,
     crumb_links,
     feed_links,
     hub_title,
 )
-from mkdocs_quicktakes.model import repair_text
+from mkdocs_quicktakes.page import QuickTakePage
 from mkdocs_quicktakes.page_head import HeadOptions, hub_head_tags
 from mkdocs_quicktakes.permalinks import Move, assign_dests, relative_url, url_for_dest
+from mkdocs_quicktakes.reading import ReadResult, ReadSettings, unreadable
 from mkdocs_quicktakes.report import notice_page
-from mkdocs_quicktakes.sanitize import AnswerHtml, raw_html_tags
 from mkdocs_quicktakes.seo import PageRef, SiteInfo, absolute_url
-from mkdocs_quicktakes.source import SourceFile, check_source, parse_source, read_bytes
+from mkdocs_quicktakes.source import read_bytes
 from mkdocs_quicktakes.view import QuickTakeView, RelatedView, safe_href
+from mkdocs_quicktakes.workers import read_files, worker_count
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from babel import Locale
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
+    from mkdocs_quicktakes.answer import PreparedAnswer
     from mkdocs_quicktakes.config import QuickTakesConfig
     from mkdocs_quicktakes.head import HeadTags
     from mkdocs_quicktakes.labels import Labels
@@ -81,6 +83,8 @@ class SiteBuild:
     site_name: str = ""
     feeds_linked: bool = False
     """Whether feeds are written this build, so pages may link to them."""
+    reads: dict[str, ReadResult] = field(default_factory=dict)
+    """The read result of every usable QuickTakes page, by source path."""
 
     @property
     def hub_context(self) -> HubContext:
@@ -103,17 +107,19 @@ class SiteBuild:
         *,
         locale: Locale,
         labels: Labels,
-        nested_fences: NestedFences,
+        settings: ReadSettings,
         cache: ReadCache | None = None,
     ) -> SiteBuild:
         """Read, place and catalogue every QuickTakes page; add the hubs and feeds to ``files``.
 
-        ``cache`` keeps each file's read result across builds (``mkdocs serve``), by content.
+        ``settings`` say how files are read and answers rendered; ``cache`` keeps each file's
+        read result across builds (``mkdocs serve``), by content.
         """
         build = cls(options, locale, labels)
-        build._read(files, nested_fences, cache)
+        build._read(files, settings, cache or ReadCache())
         if options.permalinks:
             build._place_at_urls(files, config.use_directory_urls)
+        build._make_pages(files, config)
         build._build_catalog(files, config)
         if options.hubs:
             build._add_hubs(files, config)
@@ -124,12 +130,12 @@ class SiteBuild:
 
     # -- on_files ---------------------------------------------------------------------------
 
-    def _read(self, files: Files, nested_fences: NestedFences, cache: ReadCache | None) -> None:
+    def _read(self, files: Files, settings: ReadSettings, cache: ReadCache) -> None:
         pages = list(files.documentation_pages())
-        if cache is not None:
-            cache.start_build(file.src_uri for file in pages)
+        cache.start_build(file.src_uri for file in pages)
+        reads = self._read_all(pages, settings, cache)
         for file in pages:
-            read = self._read_file(file, nested_fences, cache)
+            read = reads[file.src_uri]
             checked = read.checked
             self.problems.extend(checked.problems)
             if not checked.usable:
@@ -147,36 +153,34 @@ class SiteBuild:
                 file.inclusion = InclusionLevel.NOT_IN_NAV
             self.takes[file.src_uri] = read.take
             self.answers[file.src_uri] = read.prepared
+            self.reads[file.src_uri] = read
 
-    def _read_file(
-        self, file: File, nested_fences: NestedFences, cache: ReadCache | None
-    ) -> ReadResult:
-        """Read, check and prepare one file, or take the result of an unchanged one from cache."""
-        data, problem = _file_bytes(file)
-        if data is None:
-            unreadable = SourceFile(file.src_uri, problems=(problem,) if problem else ())
-            return ReadResult(check_source(unreadable), None, None)
-        options = self.options
-        settings = (options.max_answer_bytes, options.fix_mojibake, options.answer_html)
-        key = content_key(data, (*settings, nested_fences))
-        if cache is not None and (cached := cache.get(file.src_uri, key)) is not None:
-            return cached
-        checked = check_source(
-            parse_source(data, file.src_uri), max_answer_bytes=options.max_answer_bytes
-        )
-        take, prepared = checked.take, None
-        if take is not None and checked.usable:
-            prepared = prepare_answer(
-                take.answer,
-                fix_mojibake=options.fix_mojibake,
-                nested_fences=nested_fences,
-                html_tags=raw_html_tags(_answer_html(options.answer_html)),
-            )
-            take = repair_text(take) if options.fix_mojibake else take
-        read = ReadResult(checked, take, prepared)
-        if cache is not None:
-            cache.put(file.src_uri, key, read)
-        return read
+    def _read_all(
+        self, pages: list[File], settings: ReadSettings, cache: ReadCache
+    ) -> dict[str, ReadResult]:
+        """Every page's read result: unchanged files from the cache, the rest read now."""
+        reads: dict[str, ReadResult] = {}
+        todo: list[tuple[str, bytes, str]] = []
+        for file in pages:
+            data, problem = _file_bytes(file)
+            if data is None:
+                reads[file.src_uri] = unreadable(file.src_uri, problem)
+                continue
+            key = content_key(data, (settings,))
+            cached = cache.get(file.src_uri, key)
+            if cached is None:
+                todo.append((file.src_uri, data, key))
+            else:
+                reads[file.src_uri] = cached
+        workers = worker_count(self.options.workers, len(todo))
+        jobs = [(src_uri, data) for src_uri, data, _ in todo]
+        results, note = read_files(jobs, settings, workers)
+        if note:
+            self.notes.append(note)
+        for (src_uri, _, key), read in zip(todo, results, strict=True):
+            cache.put(src_uri, key, read)
+            reads[src_uri] = read
+        return reads
 
     def _place_at_urls(self, files: Files, directory_urls: bool) -> None:
         moving = {src: take for src, take in self.takes.items() if take.url}
@@ -194,7 +198,12 @@ class SiteBuild:
                 _set_dest(file, dests[src])
             else:
                 files.remove(file)
-                del self.takes[src], self.answers[src]
+                del self.takes[src], self.answers[src], self.reads[src]
+
+    def _make_pages(self, files: Files, config: MkDocsConfig) -> None:
+        # After the moves: a page takes its url and canonical url from its file when made.
+        for src_uri, read in self.reads.items():
+            QuickTakePage(files.src_uris[src_uri], config, read)
 
     def _build_catalog(self, files: Files, config: MkDocsConfig) -> None:
         options = HubOptions(
@@ -208,7 +217,7 @@ class SiteBuild:
         )
         entries = [Entry(take, files.src_uris[src].url) for src, take in self.takes.items()]
         self.catalog = Catalog(entries, options)
-        self.excerpts = {src: answer_excerpt(answer) for src, answer in self.answers.items()}
+        self.excerpts = {src: read.excerpt for src, read in self.reads.items()}
         self.site_name = config.site_name
         self.feeds_linked = self.options.feeds and bool(config.site_url)
 
@@ -259,6 +268,17 @@ class SiteBuild:
             )
 
     # -- on_nav -----------------------------------------------------------------------------
+
+    def keep_nav_titles(self, nav_config: object, files: Files) -> None:
+        """Give the QuickTakes pages that the user's ``nav:`` names with a title that title.
+
+        MkDocs gives a nav entry's title to the page it makes, but the plugin made these pages
+        itself (in ``on_files``), so the title is applied here, as MkDocs would.
+        """
+        for title, path in _titled_nav_entries(nav_config):
+            file = files.get_file_from_path(path.lstrip("/"))
+            if file is not None and isinstance(file.page, QuickTakePage):
+                file.page.title = title
 
     def add_nav_section(self, nav: Navigation, files: Files) -> None:
         """Add the hubs under one section, unless the user's ``nav:`` already places them."""
@@ -362,15 +382,24 @@ def _file_bytes(file: File) -> tuple[bytes | None, Problem | None]:
     return read_bytes(Path(file.abs_src_path), file.src_uri)
 
 
+def _titled_nav_entries(nav: object) -> Iterator[tuple[str, str]]:
+    """Every ``{title: path}`` entry of a ``nav:`` setting, sections included."""
+    if isinstance(nav, list):
+        for item in nav:
+            yield from _titled_nav_entries(item)
+    elif isinstance(nav, dict):
+        for title, value in nav.items():
+            if isinstance(value, str):
+                yield str(title), value
+            else:
+                yield from _titled_nav_entries(value)
+
+
 def _set_dest(file: File, dest: str) -> None:
     # MkDocs caches url and abs_dest_path from dest_uri; all three change together.
     file.dest_uri = dest
     file.url = url_for_dest(dest, directory_urls=file.use_directory_urls)
     file.abs_dest_path = os.path.normpath(os.path.join(file.dest_dir, dest))
-
-
-def _answer_html(value: str) -> AnswerHtml:
-    return "trust" if value == "trust" else "sanitize"
 
 
 def _hub_sort(value: str) -> HubSort:

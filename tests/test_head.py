@@ -58,7 +58,7 @@ def test_empty_values_produce_no_tag() -> None:
 
 
 def test_theme_tags_are_replaced_once_and_body_is_untouched() -> None:
-    new = render_head_tags(HeadTags(title="New", description="d", keywords="k", author="a"))
+    new = HeadTags(title="New", description="d", keywords="k", author="a")
     page = replace_head_tags(THEME_PAGE, new)
     soup = BeautifulSoup(page, "html.parser")
     assert soup.head is not None
@@ -73,7 +73,15 @@ def test_theme_tags_are_replaced_once_and_body_is_untouched() -> None:
 
 
 def test_a_page_without_head_is_returned_unchanged() -> None:
-    assert replace_head_tags("<p>no head</p>", "<title>x</title>") == "<p>no head</p>"
+    assert replace_head_tags("<p>no head</p>", HeadTags(title="x")) == "<p>no head</p>"
+
+
+def test_a_head_that_never_ends_is_left_as_it_was_however_its_last_tag_is_cut() -> None:
+    # An unclosed tag of many "=" once made the tag pattern try every way of splitting them: the
+    # build stalled for hours. It is read as browsers read it, in one pass.
+    for tail in ("<link a" + "=b" * 60, "<script>var s = '</head>'" + " x" * 60):
+        page = f"<html><head><meta charset=utf-8><title>Old</title>{tail}"
+        assert replace_head_tags(page, HeadTags(title="New")) == page
 
 
 SOCIAL_PAGE = """<!doctype html>
@@ -95,7 +103,7 @@ SOCIAL_PAGE = """<!doctype html>
 
 
 def social_head(tags: HeadTags, page: str = SOCIAL_PAGE) -> BeautifulSoup:
-    soup = BeautifulSoup(replace_head_tags(page, render_head_tags(tags)), "html.parser")
+    soup = BeautifulSoup(replace_head_tags(page, tags), "html.parser")
     assert soup.head is not None
     return soup
 
@@ -107,7 +115,7 @@ def test_social_tags_replace_theirs_whatever_the_attribute_order_quotes_or_line(
         properties=(("og:title", "T"), ("og:type", "article"), ("og:image", "https://e.org/i.png")),
         json_ld={"@type": "Article"},
     )
-    page = replace_head_tags(SOCIAL_PAGE, render_head_tags(tags))
+    page = replace_head_tags(SOCIAL_PAGE, tags)
     soup = BeautifulSoup(page, "html.parser")
     assert soup.head is not None
     assert [link["href"] for link in soup.head.find_all("link", rel="canonical")] == [
@@ -134,6 +142,29 @@ def test_kinds_the_plugin_does_not_bring_are_kept() -> None:
     assert soup.title.string == "Theme"
     assert meta_values(soup, "og:title") == ["old > title"]
     assert len(soup.find_all("script", type="application/ld+json")) == 2
+
+
+def every_tag(value: str) -> HeadTags:
+    """Head tags with every field set, each value being ``value``."""
+    keys = ("og:title", "og:image", "article:tag", "twitter:card", "twitter:image")
+    return HeadTags(
+        title=value,
+        description=value,
+        keywords=value,
+        author=value,
+        canonical=f"https://example.org/{value}/",
+        properties=tuple((key, value) for key in keys),
+        json_ld={"name": value},
+    )
+
+
+def test_every_tag_the_plugin_writes_replaces_the_same_tag_already_in_the_head() -> None:
+    # A page built before, or another plugin, wrote the very tags the plugin writes now.
+    page = f"<html><head>\n<meta charset=utf-8>\n{render_head_tags(every_tag('old'))}</head></html>"
+    new = every_tag("new")
+    replaced = replace_head_tags(page, new)
+    assert "old" not in replaced
+    assert replaced == page.replace(render_head_tags(every_tag("old")), render_head_tags(new))
 
 
 def test_twitter_tags_use_name_and_open_graph_tags_use_property() -> None:

@@ -5,15 +5,17 @@ Timings are measured by ``benchmarks/``, never asserted here.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 import yaml
 from mkdocs.config import load_config
 
-from mkdocs_quicktakes.cache import ReadCache, ReadResult, content_key
+from mkdocs_quicktakes.cache import ReadCache, content_key
 from mkdocs_quicktakes.plugin import QuickTakesPlugin
+from mkdocs_quicktakes.reading import ReadResult
 from mkdocs_quicktakes.source import CheckedFile, SourceFile
-from tests.conftest import BuildSite, build_config_file, quicktake
+from tests.conftest import BuildSite, Site, build_config_file, quicktake
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -69,7 +71,7 @@ def test_a_file_broken_between_rebuilds_is_reported_again(build_site: BuildSite)
 
 def test_a_cached_result_is_handed_out_only_for_its_own_key() -> None:
     cache = ReadCache()
-    result = ReadResult(CheckedFile(SourceFile("a.md"), None, ()), None, None)
+    result = ReadResult(CheckedFile(SourceFile("a.md"), None, ()))
     key = content_key(b"bytes", (True, 0))
     cache.put("a.md", key, result)
     assert cache.get("a.md", key) is result
@@ -80,8 +82,46 @@ def test_a_cached_result_is_handed_out_only_for_its_own_key() -> None:
 
 def test_files_gone_from_the_site_leave_the_cache() -> None:
     cache = ReadCache()
-    result = ReadResult(CheckedFile(SourceFile("a.md"), None, ()), None, None)
+    result = ReadResult(CheckedFile(SourceFile("a.md"), None, ()))
     cache.put("a.md", "k", result)
     cache.start_build(["b.md"])
     assert cache.get("a.md", "k") is None
     assert (cache.hits, cache.misses) == (0, 1)
+
+
+def _fresh_cache_build(root: Path) -> tuple[Site, QuickTakesPlugin]:
+    """Build ``root`` as a new process would: the plugin's memory of earlier builds emptied."""
+    instance = load_config(str(root / "mkdocs.yml")).plugins["quicktakes"]
+    assert isinstance(instance, QuickTakesPlugin)
+    instance._read_cache = ReadCache()
+    return build_config_file(root / "mkdocs.yml", strict=False), instance
+
+
+def test_a_cache_dir_spares_a_new_process_reading_unchanged_files(build_site: BuildSite) -> None:
+    pages = {
+        "a.md": quicktake(answer="First version.", url=None),
+        "b.md": quicktake(id=2, url=None),
+    }
+    site = build_site(pages, plugin={"cache_dir": ".cache"})
+    assert len(list((site.root / ".cache").glob("read-cache-*.pickle"))) == 1
+    _write(site.root, "a.md", quicktake(answer="Second version.", url=None))
+    rebuilt, plugin = _fresh_cache_build(site.root)
+    assert "Second version." in rebuilt.text("a/index.html")
+    assert (plugin._read_cache.hits, plugin._read_cache.misses) == (1, 1)
+
+
+def test_a_damaged_cache_file_is_noted_and_every_file_read(build_site: BuildSite) -> None:
+    site = build_site({"a.md": quicktake(answer="Fine.", url=None)}, plugin={"cache_dir": "c"})
+    (cache_file,) = (site.root / "c").glob("read-cache-*.pickle")
+    cache_file.write_bytes(b"not a pickle")
+    rebuilt, plugin = _fresh_cache_build(site.root)
+    assert "Fine." in rebuilt.text("a/index.html")
+    assert any("could not be read" in m for m in rebuilt.messages(logging.INFO))
+    assert plugin._read_cache.misses == 1
+
+
+def test_a_cache_dir_that_cannot_be_written_is_a_warning(build_site: BuildSite) -> None:
+    site = build_site(
+        {"a.md": quicktake(url=None), "taken": ""}, plugin={"cache_dir": "docs/taken"}, strict=False
+    )
+    assert any("option 'cache_dir': could not write" in m for m in site.messages())

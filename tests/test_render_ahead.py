@@ -1,0 +1,206 @@
+"""Answers rendered ahead of MkDocs, in worker processes or not, give the pages MkDocs would.
+
+Speed is measured by ``benchmarks/``; these tests check that the fast path changes nothing a
+reader, a search engine or another plugin can see.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from mkdocs_quicktakes import workers
+from tests.conftest import (
+    CORPUS,
+    QUICKTAKE_PAGE,
+    SEED,
+    Site,
+    build_pages,
+    quicktake,
+    shared_files,
+)
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from tests.conftest import BuildSite
+
+EXTENSIONS: list[Any] = [
+    {"toc": {"permalink": True}},
+    "tables",
+    "admonition",
+    "footnotes",
+    "attr_list",
+    "pymdownx.highlight",
+    "pymdownx.superfences",
+]
+# The one line of the mkdocs theme that differs between two builds of the same pages.
+_BUILD_DATE = re.compile(r"Build Date UTC : [^\n]*")
+
+# Records, for every page, whether MkDocs received its answer finished.
+RECORDING_HOOK = """
+from pathlib import Path
+
+def on_post_page(output, page, config, **kwargs):
+    with Path(config.config_file_path).with_name("rendered.log").open("a") as log:
+        log.write(f"{page.file.src_uri} {getattr(page, 'prerendered', None)}\\n")
+"""
+
+
+def _outputs(site: Site) -> dict[str, str]:
+    pages = sorted(site.site_dir.rglob("*.html")) + sorted(site.site_dir.rglob("*.json"))
+    return {
+        str(path.relative_to(site.site_dir)): _BUILD_DATE.sub("", path.read_text("utf-8"))
+        for path in pages
+    }
+
+
+def _corpus_site(root: Path, **plugin: object) -> Site:
+    sources = shared_files(CORPUS) + shared_files(SEED)
+    return build_pages(
+        root,
+        {"index.md": "# Home\n"},
+        copy={path.name: path for path in sources},
+        plugin={"structured_data": "qapage", **plugin},
+        extra={"markdown_extensions": EXTENSIONS, "nav": [{"Home": "index.md"}]},
+    )
+
+
+def _build_with_hook(
+    build_site: BuildSite, tmp_path: Path, hook: str, pages: dict[str, str] | None = None
+) -> Site:
+    """Build ``pages`` (one default QuickTake) with ``hook`` as the site's MkDocs hooks file."""
+    path = tmp_path / "hooks.py"
+    path.write_text(hook, encoding="utf-8")
+    return build_site(pages or {"a.md": quicktake()}, extra={"hooks": [str(path)]})
+
+
+def _prerendered(root: Path) -> dict[str, str]:
+    lines = (root / "rendered.log").read_text(encoding="utf-8").split("\n")
+    return dict(line.split(" ") for line in lines if line)
+
+
+def test_the_real_corpus_renders_ahead_exactly_as_mkdocs_renders_it(tmp_path: Path) -> None:
+    by_mkdocs = _outputs(_corpus_site(tmp_path / "mkdocs", render_ahead=False))
+    ahead = _outputs(_corpus_site(tmp_path / "ahead", render_ahead=True, workers=1))
+    assert len(by_mkdocs) > 80
+    assert ahead.keys() == by_mkdocs.keys()
+    different = [path for path in by_mkdocs if ahead[path] != by_mkdocs[path]]
+    assert different == []
+
+
+def test_worker_processes_give_the_same_site_as_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one = _outputs(_corpus_site(tmp_path / "one", workers=1))
+    monkeypatch.setattr(workers, "MIN_FILES_PER_WORKER", 1)
+    assert workers.worker_count(2, 81) == 2
+    two = _outputs(_corpus_site(tmp_path / "two", workers=2))
+    assert two == one
+
+
+def test_pages_are_handed_to_mkdocs_finished(build_site: BuildSite, tmp_path: Path) -> None:
+    pages = {"a.md": quicktake(), "b.md": "# Plain\n"}
+    site = _build_with_hook(build_site, tmp_path, RECORDING_HOOK, pages)
+    recorded = _prerendered(site.root)
+    assert (recorded["a.md"], recorded["b.md"]) == ("True", "None")
+
+
+def test_an_answer_linking_to_another_page_is_left_to_mkdocs(build_site: BuildSite) -> None:
+    pages = {
+        "a.md": quicktake(answer=r"See [the guide](guide.md) and [missing](nowhere.md)."),
+        "guide.md": "# Guide\n",
+    }
+    site = build_site(pages, strict=False)
+    html = site.text(QUICKTAKE_PAGE)
+    # MkDocs rewrote the link to the guide's page, relative to the QuickTake's url...
+    assert 'href="../../../../guide/"' in html
+    # ...and warned about the one whose target is not a page.
+    assert any("'nowhere.md'" in message for message in site.messages())
+
+
+def test_a_link_to_an_anchor_that_does_not_exist_is_still_reported(
+    build_site: BuildSite,
+) -> None:
+    answer = r"### Start\nJump to [the start](#start) or [nowhere](#missing)."
+    site = build_site(
+        {"a.md": quicktake(answer=answer)},
+        strict=False,
+        extra={"validation": {"anchors": "warn"}},
+    )
+    messages = site.messages()
+    assert any("'#missing'" in message for message in messages), messages
+    assert not any("'#start'" in message for message in messages)
+
+
+CHANGING_HOOKS = {
+    # After the plugin swapped in the answer: MkDocs must render the changed Markdown.
+    "markdown": (
+        "@event_priority(-100)\ndef on_page_markdown(markdown, page, **kwargs):\n"
+        "    return markdown + '\\n\\nAdded by **a hook**.'\n",
+        "Added by <strong>a hook</strong>.",
+    ),
+    # Before the plugin sees the HTML: the plugin must not put its own back.
+    "html": (
+        "@event_priority(100)\ndef on_page_content(html, page, **kwargs):\n"
+        "    return html + '<p>Added by a hook.</p>'\n",
+        "<p>Added by a hook.</p>",
+    ),
+}
+
+
+@pytest.mark.parametrize("changed", sorted(CHANGING_HOOKS))
+def test_a_change_another_plugin_makes_to_the_page_is_kept(
+    build_site: BuildSite, tmp_path: Path, changed: str
+) -> None:
+    hook, expected = CHANGING_HOOKS[changed]
+    site = _build_with_hook(
+        build_site, tmp_path, "from mkdocs.plugins import event_priority\n" + hook
+    )
+    html = site.text(QUICKTAKE_PAGE)
+    assert expected in html
+    assert "It fails when the code is wrong." in html
+
+
+def test_a_markdown_extension_added_as_an_object_leaves_rendering_to_mkdocs(
+    build_site: BuildSite, tmp_path: Path
+) -> None:
+    # As plugins such as autorefs do: an extension object that reports back to its plugin.
+    hook = (
+        RECORDING_HOOK
+        + "from markdown.extensions.abbr import AbbrExtension\n"
+        + "def on_config(config):\n"
+        + "    config.markdown_extensions.append(AbbrExtension())\n"
+    )
+    answer = r"The HTML spec.\n\n*[HTML]: Hyper Text Markup Language"
+    site = _build_with_hook(build_site, tmp_path, hook, {"a.md": quicktake(answer=answer)})
+    assert _prerendered(site.root)["a.md"] == "False"
+    assert '<abbr title="Hyper Text Markup Language">HTML</abbr>' in site.text(QUICKTAKE_PAGE)
+
+
+def test_page_meta_holds_the_front_matter_but_the_raw_answer(
+    build_site: BuildSite, tmp_path: Path
+) -> None:
+    hook = (
+        "import json\n"
+        "from pathlib import Path\n"
+        "def on_page_context(context, page, config, **kwargs):\n"
+        "    if page.file.src_uri == 'a.md':\n"
+        "        out = Path(config.config_file_path).with_name('meta.json')\n"
+        "        out.write_text(json.dumps({'meta': page.meta, 'markdown': page.markdown}))\n"
+    )
+    pages = {"a.md": quicktake(file_name="a-test", extra_key=[1, 2])}
+    site = _build_with_hook(build_site, tmp_path, hook, pages)
+    seen = json.loads((site.root / "meta.json").read_text(encoding="utf-8"))
+    assert seen["meta"]["extra_key"] == [1, 2]
+    assert seen["meta"]["file_name"] == "a-test"
+    assert seen["meta"]["seo"]["title"] == "QuickTakes | Testing"
+    assert "answer" not in seen["meta"]
+    # The answer is the page's Markdown instead, decoded: real line breaks, no "\n" escapes.
+    assert (
+        seen["markdown"].rstrip()
+        == "A test is a check.\n\n## Why\n\nIt fails when the code is wrong."
+    )
