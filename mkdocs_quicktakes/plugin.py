@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 log = get_plugin_logger(__name__)
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+DIRTY_HINT_PAGES = 1000
+"""From this many QuickTakes pages on, ``mkdocs serve`` without ``--dirty`` suggests it."""
 
 
 class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
@@ -59,6 +61,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         self._head_options = HeadOptions("{title}", "{title}")
         self._read_cache = ReadCache()
         self._serving = False
+        self._hint_dirty = False
         self._cache_folder: Path | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -67,6 +70,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         ``mkdocs serve`` then re-uses the read cache, so unchanged pages are not read again.
         """
         self._serving = command == "serve"
+        self._hint_dirty = self._serving and not dirty
 
     def on_shutdown(self) -> None:
         """Write the cache of ``mkdocs serve`` once, when it stops, not after every rebuild."""
@@ -125,6 +129,12 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         for message in build.notes:
             log.info(message)
         self._build, self._takes, self._answers = build, build.takes, build.answers
+        if self._hint_dirty and len(build.takes) >= DIRTY_HINT_PAGES:
+            self._hint_dirty = False  # once per `mkdocs serve`
+            log.info(
+                f"{len(build.takes)} QuickTakes pages: each rebuild after an edit builds them all; "
+                "`mkdocs serve --dirty` rebuilds only the edited pages, the hubs and the feeds"
+            )
         return files
 
     def on_nav(

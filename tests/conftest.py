@@ -137,8 +137,19 @@ def build_pages(
     return build_config_file(root / "mkdocs.yml", strict=strict)
 
 
-def build_config_file(config_file: Path, *, strict: bool = True, **overrides: Any) -> Site:
-    """Build the site of ``config_file`` as `mkdocs build` would, capturing what MkDocs logs."""
+def build_config_file(
+    config_file: Path,
+    *,
+    strict: bool = True,
+    command: str | None = "build",
+    dirty: bool = False,
+    **overrides: Any,
+) -> Site:
+    """Build the site of ``config_file`` as `mkdocs build` would, capturing what MkDocs logs.
+
+    ``command`` is what the plugins' ``on_startup`` hears; ``None`` skips it, as the rebuilds of
+    one `mkdocs serve` do (``dirty`` is its ``--dirty``).
+    """
     handler = _Records()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
@@ -146,11 +157,13 @@ def build_config_file(config_file: Path, *, strict: bool = True, **overrides: An
     logger.setLevel(logging.INFO)
     try:
         cfg = load_config(str(config_file), strict=strict, **overrides)
-        cfg.plugins.on_startup(command="build", dirty=False)
+        if command is not None:
+            cfg.plugins.on_startup(command=command, dirty=dirty)
         try:
-            build(cfg)
+            build(cfg, dirty=dirty)
         finally:
-            cfg.plugins.on_shutdown()
+            if command is not None:
+                cfg.plugins.on_shutdown()
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)

@@ -8,9 +8,11 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+import pytest
 import yaml
 from mkdocs.config import load_config
 
+from mkdocs_quicktakes import plugin as plugin_module
 from mkdocs_quicktakes.cache import ReadCache, content_key
 from mkdocs_quicktakes.plugin import QuickTakesPlugin
 from mkdocs_quicktakes.reading import ReadResult
@@ -125,3 +127,22 @@ def test_a_cache_dir_that_cannot_be_written_is_a_warning(build_site: BuildSite) 
         {"a.md": quicktake(url=None), "taken": ""}, plugin={"cache_dir": "docs/taken"}, strict=False
     )
     assert any("option 'cache_dir': could not write" in m for m in site.messages())
+
+
+def _dirty_hints(site: Site) -> list[str]:
+    return [message for message in site.messages(logging.INFO) if "serve --dirty" in message]
+
+
+@pytest.mark.parametrize(("dirty", "hints"), [(False, 1), (True, 0)])
+def test_serving_a_large_site_suggests_dirty_rebuilds_once(
+    build_site: BuildSite, monkeypatch: pytest.MonkeyPatch, dirty: bool, hints: int
+) -> None:
+    monkeypatch.setattr(plugin_module, "DIRTY_HINT_PAGES", 2)
+    site = build_site({"a.md": quicktake(url=None), "b.md": quicktake(id=2, url=None)})
+    config_file = site.root / "mkdocs.yml"
+    # MkDocs itself warns that a dirty build may leave stale links: not strict here.
+    served = build_config_file(config_file, strict=False, command="serve", dirty=dirty)
+    assert len(_dirty_hints(served)) == hints
+    # A rebuild of the same `mkdocs serve`: no on_startup, and no second hint.
+    rebuilt = build_config_file(config_file, strict=False, command=None, dirty=dirty)
+    assert _dirty_hints(rebuilt) == []
