@@ -35,6 +35,7 @@ class QuickTakePage(Page):
         """Take the front matter the plugin read, unless another plugin supplies the source."""
         if config.plugins.events["page_read_source"]:
             super().read_source(config)
+            self.meta.pop("answer", None)  # as below: the answer is the page's body
             return
         # A copy: plugins (this one too) set keys of page.meta; the read result is kept for
         # rebuilds, and the plugin reads a page's values from its own record, never from here.

@@ -161,12 +161,13 @@ class SiteBuild:
         """Every page's read result: unchanged files from the cache, the rest read now."""
         reads: dict[str, ReadResult] = {}
         todo: list[tuple[str, bytes, str]] = []
+        shaping = (repr(settings),)  # once, not once per file
         for file in pages:
             data, problem = _file_bytes(file)
             if data is None:
                 reads[file.src_uri] = unreadable(file.src_uri, problem)
                 continue
-            key = content_key(data, (settings,))
+            key = content_key(data, shaping)
             cached = cache.get(file.src_uri, key)
             if cached is None:
                 todo.append((file.src_uri, data, key))

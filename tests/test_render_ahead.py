@@ -50,6 +50,18 @@ def on_post_page(output, page, config, **kwargs):
 """
 
 
+# Writes page.meta and page.markdown of a.md, as another plugin would see them, to meta.json.
+META_HOOK = """
+import json
+from pathlib import Path
+
+def on_page_context(context, page, config, **kwargs):
+    if page.file.src_uri == "a.md":
+        out = Path(config.config_file_path).with_name("meta.json")
+        out.write_text(json.dumps({"meta": page.meta, "markdown": page.markdown}))
+"""
+
+
 def _outputs(site: Site) -> dict[str, str]:
     pages = sorted(site.site_dir.rglob("*.html")) + sorted(site.site_dir.rglob("*.json"))
     return {
@@ -184,16 +196,8 @@ def test_a_markdown_extension_added_as_an_object_leaves_rendering_to_mkdocs(
 def test_page_meta_holds_the_front_matter_but_the_raw_answer(
     build_site: BuildSite, tmp_path: Path
 ) -> None:
-    hook = (
-        "import json\n"
-        "from pathlib import Path\n"
-        "def on_page_context(context, page, config, **kwargs):\n"
-        "    if page.file.src_uri == 'a.md':\n"
-        "        out = Path(config.config_file_path).with_name('meta.json')\n"
-        "        out.write_text(json.dumps({'meta': page.meta, 'markdown': page.markdown}))\n"
-    )
     pages = {"a.md": quicktake(file_name="a-test", extra_key=[1, 2])}
-    site = _build_with_hook(build_site, tmp_path, hook, pages)
+    site = _build_with_hook(build_site, tmp_path, META_HOOK, pages)
     seen = json.loads((site.root / "meta.json").read_text(encoding="utf-8"))
     assert seen["meta"]["extra_key"] == [1, 2]
     assert seen["meta"]["file_name"] == "a-test"
@@ -204,3 +208,21 @@ def test_page_meta_holds_the_front_matter_but_the_raw_answer(
         seen["markdown"].rstrip()
         == "A test is a check.\n\n## Why\n\nIt fails when the code is wrong."
     )
+
+
+def test_a_source_another_plugin_supplies_gives_the_page_its_meta(
+    build_site: BuildSite, tmp_path: Path
+) -> None:
+    hook = (
+        META_HOOK
+        + "def on_page_read_source(page, config):\n"
+        + "    if page.file.src_uri == 'a.md':\n"
+        + "        text = page.file.content_string\n"
+        + "        return text.replace('---\\n', '---\\nsupplied: yes\\n', 1)\n"
+    )
+    site = _build_with_hook(build_site, tmp_path, hook)
+    seen = json.loads((site.root / "meta.json").read_text(encoding="utf-8"))
+    assert seen["meta"]["supplied"] is True  # YAML reads "yes" as true
+    assert seen["meta"]["title"] == "What is a test?"
+    assert "answer" not in seen["meta"]
+    assert "It fails when the code is wrong." in site.text(QUICKTAKE_PAGE)
