@@ -12,17 +12,18 @@ from mkdocs_quicktakes.seo import AUTHOR_TYPES, DIGITAL_SOURCE_TYPES, STRUCTURED
 from mkdocs_quicktakes.view import safe_href
 
 
-class NonNegativeInt(c.Type[int]):
-    """A whole number of at least 0; ``expected`` names it in the error message."""
+class WholeNumber(c.Type[int]):
+    """A whole number of at least ``minimum``; ``expected`` names it in the error message."""
 
-    def __init__(self, default: int, expected: str) -> None:
+    def __init__(self, default: int, *, minimum: int, expected: str) -> None:
         super().__init__(int, default=default)
+        self.minimum = minimum
         self.expected = expected
 
     def run_validation(self, value: object) -> int:
-        """Reject negative numbers when the config is loaded."""
+        """Reject numbers below the minimum when the config is loaded."""
         number = super().run_validation(value)
-        if number < 0:
+        if number < self.minimum:
             raise base.ValidationError(f"expected {self.expected}, found {number}")
         return number
 
@@ -69,15 +70,7 @@ class SiteFolder(c.Type[str]):
         return folder
 
 
-class PositiveInt(c.Type[int]):
-    """A whole number of at least 1."""
-
-    def run_validation(self, value: object) -> int:
-        """Reject 0 and negative numbers when the config is loaded."""
-        number = super().run_validation(value)
-        if number < 1:
-            raise base.ValidationError(f"expected a number of at least 1, found {number}")
-        return number
+_AT_LEAST_ONE = "a number of at least 1"
 
 
 class WebLink(c.Type[str]):
@@ -132,7 +125,7 @@ class QuickTakesConfig(base.Config):
     hub_url = SiteFolder(default="learn/{slug}/", placeholder="slug")
     """Folder of a subject's hub; ``{slug}`` is the subject slugged like the QuickTakes urls."""
 
-    hub_page_size = PositiveInt(int, default=20)
+    hub_page_size = WholeNumber(20, minimum=1, expected=_AT_LEAST_ONE)
     """Questions per hub page; later pages are at ``<hub>/page/2/`` and so on."""
 
     hub_sort = c.Choice(("date", "score", "title"), default="date")
@@ -150,7 +143,7 @@ class QuickTakesConfig(base.Config):
     feeds = c.Type(bool, default=True)
     """Write RSS 2.0 (``rss.xml``) and Atom (``atom.xml``) feeds, site-wide and per subject."""
 
-    feed_size = PositiveInt(int, default=20)
+    feed_size = WholeNumber(20, minimum=1, expected=_AT_LEAST_ONE)
     """How many of the newest questions a feed holds."""
 
     structured_data = c.Choice(STRUCTURED_DATA_MODES, default="article")
@@ -180,8 +173,8 @@ class QuickTakesConfig(base.Config):
     """Raw HTML in answers: ``sanitize`` keeps an allowlist of tags and attributes (no scripts,
     event handlers, ``javascript:`` or ``data:`` urls); ``trust`` keeps it as written."""
 
-    max_answer_bytes = NonNegativeInt(
-        DEFAULT_MAX_ANSWER_BYTES, "a number of bytes (0 for no limit)"
+    max_answer_bytes = WholeNumber(
+        DEFAULT_MAX_ANSWER_BYTES, minimum=0, expected="a number of bytes (0 for no limit)"
     )
     """The largest answer rendered (UTF-8 bytes); a larger one is an error and its page is left
     out. ``0``: no limit."""
@@ -190,7 +183,7 @@ class QuickTakesConfig(base.Config):
     """Render answers before MkDocs asks, with one Markdown instance per worker (faster); off,
     MkDocs renders each page itself. The HTML is the same either way."""
 
-    workers = NonNegativeInt(0, "a number of processes (0 for one per CPU core)")
+    workers = WholeNumber(0, minimum=0, expected="a number of processes (0 for one per CPU core)")
     """Processes that read and render the files of a large site; ``0``: one per CPU core, ``1``:
     only the build's own process. Small batches are always read in the build's own process."""
 
