@@ -18,7 +18,7 @@ from mkdocs_quicktakes.mathml import MathMode, fill_math_text
 from mkdocs_quicktakes.model import Problem
 from mkdocs_quicktakes.page import QuickTakePage
 from mkdocs_quicktakes.page_head import HeadOptions, SiteSettings, question_head_tags, site_info
-from mkdocs_quicktakes.reading import ReadSettings
+from mkdocs_quicktakes.reading import ReadResult, ReadSettings
 from mkdocs_quicktakes.render import FinishedHtml, RenderSettings, finish_answer_html
 from mkdocs_quicktakes.report import Report, write_report
 from mkdocs_quicktakes.seo import PageInfo, PageRef, SiteInfo, absolute_url, needs_answer_text
@@ -50,7 +50,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
 
     def __init__(self) -> None:
         self._takes: dict[str, QuickTake] = {}
-        self._answers: dict[str, PreparedAnswer] = {}
+        self._reads: dict[str, ReadResult] = {}
         self._locale: Locale | None = None
         self._labels = labels_for("en")
         self._read_settings = ReadSettings()
@@ -81,7 +81,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         """Check options and register templates and CSS before the theme environment exists."""
         # The plugin object survives rebuilds (and, in one process, every build): start clean,
         # even when disabled, so no page of an earlier build is touched.
-        self._takes, self._answers = {}, {}
+        self._takes, self._reads = {}, {}
         self._build, self._report = None, Report()
         if not self.config.enabled:
             return None
@@ -128,7 +128,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
             log.warning(message)
         for message in build.notes:
             log.info(message)
-        self._build, self._takes, self._answers = build, build.takes, build.answers
+        self._build, self._takes, self._reads = build, build.takes, build.reads
         if self._hint_dirty and len(build.takes) >= DIRTY_HINT_PAGES:
             self._hint_dirty = False  # once per `mkdocs serve`
             log.info(
@@ -157,18 +157,18 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         if hub is not None:
             self._build.set_hub_meta(page, hub)
             return ""  # a hub's list is in its template, so search does not index answers twice
-        take = self._takes.get(page.file.src_uri)
-        prepared = self._answers.get(page.file.src_uri)
-        if take is None or prepared is None:
+        read = self._reads.get(page.file.src_uri)
+        if read is None or read.take is None or read.prepared is None:
             return None
-        self._set_page_meta(page, take)
-        return prepared.markdown
+        self._set_page_meta(page, read.take)
+        return read.prepared.markdown
 
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         """Finish the answer's HTML, unless it came finished from the answer rendered ahead."""
-        prepared = self._answers.get(page.file.src_uri)
+        read = self._reads.get(page.file.src_uri)
+        prepared = read.prepared if read else None
         if prepared is None:
             return None
         if isinstance(page, QuickTakePage) and page.prerendered and page.read.rendered:

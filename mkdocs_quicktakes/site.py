@@ -53,7 +53,6 @@ if TYPE_CHECKING:
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
-    from mkdocs_quicktakes.answer import PreparedAnswer
     from mkdocs_quicktakes.config import QuickTakesConfig
     from mkdocs_quicktakes.head import HeadTags
     from mkdocs_quicktakes.labels import Labels
@@ -71,7 +70,6 @@ class SiteBuild:
     locale: Locale
     labels: Labels
     takes: dict[str, QuickTake] = field(default_factory=dict)
-    answers: dict[str, PreparedAnswer] = field(default_factory=dict)
     catalog: Catalog = field(default_factory=lambda: Catalog(()))
     hubs: dict[str, HubPage] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
@@ -83,8 +81,10 @@ class SiteBuild:
     site_name: str = ""
     feeds_linked: bool = False
     """Whether feeds are written this build, so pages may link to them."""
+    hub_views: dict[str, HubView | SubjectsView] = field(default_factory=dict)
+    """The views of the hub pages made so far, by source path."""
     reads: dict[str, ReadResult] = field(default_factory=dict)
-    """The read result of every usable QuickTakes page, by source path."""
+    """The read result of every usable QuickTakes page (its prepared answer too), by source path."""
 
     @property
     def hub_context(self) -> HubContext:
@@ -152,7 +152,6 @@ class SiteBuild:
             if file.inclusion.is_in_nav():
                 file.inclusion = InclusionLevel.NOT_IN_NAV
             self.takes[file.src_uri] = read.take
-            self.answers[file.src_uri] = read.prepared
             self.reads[file.src_uri] = read
 
     def _read_all(
@@ -199,7 +198,7 @@ class SiteBuild:
                 _set_dest(file, dests[src])
             else:
                 files.remove(file)
-                del self.takes[src], self.answers[src], self.reads[src]
+                del self.takes[src], self.reads[src]
 
     def _make_pages(self, files: Files, config: MkDocsConfig) -> None:
         # After the moves: a page takes its url and canonical url from its file when made.
@@ -318,10 +317,20 @@ class SiteBuild:
             page.update_date = iso_datetime(newest)[:10]
 
     def hub_view(self, hub: HubPage) -> HubView | SubjectsView:
-        """The template context of a hub page or of the subjects index."""
-        if hub.subject_key:
-            return build_hub_view(hub, self.hub_context)
-        return build_subjects_view(hub, self.hub_context)
+        """The template context of a hub page or of the subjects index, made once per build.
+
+        Both the page context and the head tags (breadcrumbs) of a hub need it.
+        """
+        view = self.hub_views.get(hub.src_uri)
+        if view is None:
+            context = self.hub_context
+            view = (
+                build_hub_view(hub, context)
+                if hub.subject_key
+                else build_subjects_view(hub, context)
+            )
+            self.hub_views[hub.src_uri] = view
+        return view
 
     def hub_description(self, hub: HubPage, site_description: str) -> str:
         """The ``<meta name="description">`` of a hub page."""
