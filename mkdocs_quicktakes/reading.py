@@ -15,7 +15,7 @@ from mkdocs_quicktakes.hubs import answer_excerpt
 from mkdocs_quicktakes.model import repair_text
 from mkdocs_quicktakes.render import AnswerRenderer, RenderedAnswer, RenderSettings
 from mkdocs_quicktakes.sanitize import raw_html_tags
-from mkdocs_quicktakes.source import CheckedFile, SourceFile, check_source, parse_source
+from mkdocs_quicktakes.source import CheckedFile, check_source, failed_source, parse_source
 
 if TYPE_CHECKING:
     from mkdocs_quicktakes.model import Problem, QuickTake
@@ -66,8 +66,7 @@ class ReadResult:
 
 def unreadable(src_uri: str, problem: Problem | None) -> ReadResult:
     """The result of a file whose bytes could not be read."""
-    source = SourceFile(src_uri, problems=(problem,) if problem else ())
-    return ReadResult(check_source(source))
+    return ReadResult(check_source(failed_source(src_uri, problem)))
 
 
 class FileReader:

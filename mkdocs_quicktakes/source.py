@@ -157,15 +157,20 @@ def parse_source(data: bytes, src_uri: str) -> SourceFile:
     """Decode one file's bytes and parse its front matter."""
     text, problem = decode_source(data, src_uri)
     if text is None:
-        return SourceFile(src_uri, problems=(problem,) if problem else ())
+        return failed_source(src_uri, problem)
     return parse_front_matter(text, src_uri)
+
+
+def failed_source(src_uri: str, problem: Problem | None) -> SourceFile:
+    """A file that could not be read or decoded: no front matter, only the problem."""
+    return SourceFile(src_uri, problems=(problem,) if problem else ())
 
 
 def read_source_file(path: Path, src_uri: str) -> SourceFile:
     """Read and parse one file from disk."""
     data, problem = read_bytes(path, src_uri)
     if data is None:
-        return SourceFile(src_uri, problems=(problem,) if problem else ())
+        return failed_source(src_uri, problem)
     return parse_source(data, src_uri)
 
 
