@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.config.config_options import Plugins
+from mkdocs.config.defaults import MkDocsConfig
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -27,6 +30,26 @@ EXAMPLE_CONFIGS = {
     "material": EXAMPLE_SITE / "mkdocs-material.yml",
 }
 """The example site's config file for each theme (the other two INHERIT ``mkdocs.yml``)."""
+
+
+def forget_plugins() -> None:
+    """Make the next build create new plugin objects.
+
+    MkDocs keeps a plugin that has ``on_startup`` for the whole process, as ``mkdocs serve``
+    needs, so without this every build would share one QuickTakes plugin and its read cache: a
+    test building the same files twice, in workers and then without, would see the first
+    results come back from the cache.
+    """
+    _PLUGINS_OPTION.plugin_cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def fresh_plugins() -> None:
+    """Give each test new plugin objects; a test's own rebuilds share one, as serve's do."""
+    forget_plugins()
+
+
+_PLUGINS_OPTION = cast(Plugins, dict(MkDocsConfig._schema)["plugins"])
 
 
 def shared_files(folder: Path) -> list[Path]:
@@ -82,6 +105,19 @@ class Site:
 
     def messages(self, level: int = logging.WARNING) -> list[str]:
         return [r.getMessage() for r in self.records if r.levelno >= level]
+
+
+# The one line of the mkdocs theme that differs between two builds of the same pages.
+_BUILD_DATE = re.compile(r"Build Date UTC : [^\n]*")
+
+
+def site_outputs(site: Site) -> dict[str, str]:
+    """Every HTML and JSON file of a built site, without the mkdocs theme's build date."""
+    pages = sorted(site.site_dir.rglob("*.html")) + sorted(site.site_dir.rglob("*.json"))
+    return {
+        str(path.relative_to(site.site_dir)): _BUILD_DATE.sub("", path.read_text("utf-8"))
+        for path in pages
+    }
 
 
 def meta_values(soup: BeautifulSoup, key: str) -> list[str]:

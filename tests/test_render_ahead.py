@@ -7,7 +7,6 @@ reader, a search engine or another plugin can see.
 from __future__ import annotations
 
 import json
-import re
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -19,8 +18,10 @@ from tests.conftest import (
     SEED,
     Site,
     build_pages,
+    forget_plugins,
     quicktake,
     shared_files,
+    site_outputs,
 )
 
 if TYPE_CHECKING:
@@ -37,8 +38,6 @@ EXTENSIONS: list[Any] = [
     "pymdownx.highlight",
     "pymdownx.superfences",
 ]
-# The one line of the mkdocs theme that differs between two builds of the same pages.
-_BUILD_DATE = re.compile(r"Build Date UTC : [^\n]*")
 
 # Records, for every page, whether MkDocs received its answer finished.
 RECORDING_HOOK = """
@@ -60,14 +59,6 @@ def on_page_context(context, page, config, **kwargs):
         out = Path(config.config_file_path).with_name("meta.json")
         out.write_text(json.dumps({"meta": page.meta, "markdown": page.markdown}))
 """
-
-
-def _outputs(site: Site) -> dict[str, str]:
-    pages = sorted(site.site_dir.rglob("*.html")) + sorted(site.site_dir.rglob("*.json"))
-    return {
-        str(path.relative_to(site.site_dir)): _BUILD_DATE.sub("", path.read_text("utf-8"))
-        for path in pages
-    }
 
 
 def _corpus_site(root: Path, **plugin: object) -> Site:
@@ -96,8 +87,8 @@ def _prerendered(root: Path) -> dict[str, str]:
 
 
 def test_the_real_corpus_renders_ahead_exactly_as_mkdocs_renders_it(tmp_path: Path) -> None:
-    by_mkdocs = _outputs(_corpus_site(tmp_path / "mkdocs", render_ahead=False))
-    ahead = _outputs(_corpus_site(tmp_path / "ahead", render_ahead=True, workers=1))
+    by_mkdocs = site_outputs(_corpus_site(tmp_path / "mkdocs", render_ahead=False))
+    ahead = site_outputs(_corpus_site(tmp_path / "ahead", render_ahead=True, workers=1))
     assert len(by_mkdocs) > 80
     assert ahead.keys() == by_mkdocs.keys()
     different = [path for path in by_mkdocs if ahead[path] != by_mkdocs[path]]
@@ -107,10 +98,11 @@ def test_the_real_corpus_renders_ahead_exactly_as_mkdocs_renders_it(tmp_path: Pa
 def test_worker_processes_give_the_same_site_as_one_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    one = _outputs(_corpus_site(tmp_path / "one", workers=1))
+    one = site_outputs(_corpus_site(tmp_path / "one", workers=1))
+    forget_plugins()  # else the second build finds every file in the first one's cache
     monkeypatch.setattr(workers, "MIN_FILES_PER_WORKER", 1)
     assert workers.worker_count(2, 81) == 2
-    two = _outputs(_corpus_site(tmp_path / "two", workers=2))
+    two = site_outputs(_corpus_site(tmp_path / "two", workers=2))
     assert two == one
 
 
