@@ -21,6 +21,8 @@ class Labels:
     """Byline label before the page's subject."""
     author: str
     """Byline label before the page's author."""
+    colon: str
+    """What follows a byline label; French typography puts a narrow no-break space before ":"."""
     answer: str
     """Accessible name of the answer region."""
     home: str
@@ -47,6 +49,7 @@ _LABELS = {
         related="Related questions",
         subject="Subject",
         author="Author",
+        colon=":",
         answer="Answer",
         home="Home",
         subjects="Subjects",
@@ -62,6 +65,7 @@ _LABELS = {
         related="Verwandte Fragen",
         subject="Fach",
         author="Autor",
+        colon=":",
         answer="Antwort",
         home="Startseite",
         subjects="Fächer",
@@ -77,6 +81,7 @@ _LABELS = {
         related="Questions associées",
         subject="Matière",
         author="Auteur",
+        colon="\u202f:",
         answer="Réponse",
         home="Accueil",
         subjects="Matières",
@@ -92,6 +97,7 @@ _LABELS = {
         related="Preguntas relacionadas",
         subject="Materia",
         author="Autor",
+        colon=":",
         answer="Respuesta",
         home="Inicio",
         subjects="Materias",

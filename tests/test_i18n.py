@@ -36,7 +36,7 @@ EXPECTED = {
         "Veröffentlicht am Mittwoch, 5 März 2025", "Verwandte Fragen", "Fach:", "Autor:", "Antwort"
     ),
     "fr": Expected(
-        "Publié le mercredi, 5 mars 2025", "Questions associées", "Matière:", "Auteur:", "Réponse"
+        "Publié le mercredi, 5 mars 2025", "Questions associées", "Matière :", "Auteur :", "Réponse"
     ),
     "es": Expected(
         "Publicado el miércoles, 5 marzo 2025",
