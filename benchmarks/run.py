@@ -8,10 +8,10 @@ For each size N it builds, in the same run and on the same machine:
 (a') the plugin again, with what (b) leaves out left out too: no hubs in the nav
     (``nav_section: ""``) and formulas kept as source (``math: none``).
 
-Each build runs in a fresh process; the table shows the median wall time of ``--runs`` runs,
-the peak RSS of the build process and of the largest worker process the plugin started (the
-plugin reads and renders a large site's files in one worker per core), the output size and the
-ratio a/b. ``--write`` puts the table into
+Each build runs in a fresh process, and the three take turns (a, b, a', a, b, a', ...). The table
+shows the median wall time of ``--runs`` runs, the peak RSS of the build process and of the
+largest worker process the plugin started (the plugin reads and renders a large site's files in
+one worker per core), the output size and the ratio a/b. ``--write`` puts the table into
 ``docs/performance.md`` between its benchmark markers.
 """
 
@@ -113,8 +113,17 @@ def build_once(config: Path) -> Measure:
     )
 
 
-def median_of(config: Path, runs: int) -> Measure:
-    measures = [build_once(config) for _ in range(runs)]
+def medians_of(configs: list[Path], runs: int) -> list[Measure]:
+    """Build every config once per round, ``runs`` rounds; the median of each config's builds.
+
+    The configs take turns, so a slow spell of a shared machine (run-to-run spread here is
+    10-20%) slows every column of a row alike instead of one of them.
+    """
+    rounds = [[build_once(config) for config in configs] for _ in range(runs)]
+    return [_median([row[column] for row in rounds]) for column in range(len(configs))]
+
+
+def _median(measures: list[Measure]) -> Measure:
     return Measure(
         statistics.median(m.seconds for m in measures),
         max(m.rss_mib for m in measures),
@@ -137,8 +146,8 @@ def bench_size(count: int, runs: int, workdir: Path) -> Row:
     plugin_config = write_config(plugin_root, ["search", "quicktakes"])
     lean_config = write_config(plugin_root, ["search", LIKE_BY_HAND], "mkdocs-lean.yml")
     plain_config = write_config(plain_root, ["search"])
-    a, b = median_of(plugin_config, runs), median_of(plain_config, runs)
-    return count, a, b, median_of(lean_config, runs)
+    a, b, lean = medians_of([plugin_config, plain_config, lean_config], runs)
+    return count, a, b, lean
 
 
 def table(rows: list[Row]) -> str:

@@ -60,6 +60,11 @@ class ReadCache:
         self.misses += 1
         return None
 
+    def holds(self, src_uri: str, key: str) -> bool:
+        """Whether :meth:`get` would find ``src_uri`` under ``key``; counts nothing."""
+        entry = self._entries.get(src_uri)
+        return entry is not None and entry[0] == key
+
     def put(self, src_uri: str, key: str, result: ReadResult) -> None:
         """Store the result of ``src_uri`` under ``key``, replacing any older one."""
         self._entries[src_uri] = (key, result)

@@ -22,8 +22,9 @@ from mkdocs_quicktakes.reading import ReadResult, ReadSettings
 from mkdocs_quicktakes.render import FinishedHtml, RenderSettings, finish_answer_html
 from mkdocs_quicktakes.report import Report, write_report
 from mkdocs_quicktakes.seo import PageInfo, PageRef, SiteInfo, absolute_url, needs_answer_text
-from mkdocs_quicktakes.site import SiteBuild
+from mkdocs_quicktakes.site import SiteBuild, files_to_read_ahead
 from mkdocs_quicktakes.view import build_view
+from mkdocs_quicktakes.workers import ReadAhead, worker_count
 
 if TYPE_CHECKING:
     from babel import Locale
@@ -63,6 +64,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         self._serving = False
         self._hint_dirty = False
         self._cache_folder: Path | None = None
+        self._read_ahead: ReadAhead | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Note the command; defining this hook makes MkDocs keep this object across rebuilds.
@@ -74,6 +76,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
 
     def on_shutdown(self) -> None:
         """Write the cache of ``mkdocs serve`` once, when it stops, not after every rebuild."""
+        self._stop_reading_ahead()
         if self._serving:
             self._save_cache()
 
@@ -101,6 +104,25 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         config.theme.dirs.append(str(TEMPLATES_DIR))
         return config
 
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """Start reading the Markdown files in worker processes while MkDocs cleans site_dir.
+
+        The files are read again in ``on_files``; what was read ahead is used only for the
+        same bytes and settings.
+        """
+        self._stop_reading_ahead()
+        if not self.config.enabled or self._locale is None:
+            return
+        if self.config.cache_dir and (note := self._read_cache.load(self._cache_dir(config))):
+            log.info(note)
+        # Plugins after this one may still change extensions: on_files checks the settings.
+        settings = self._make_read_settings(config)
+        jobs = files_to_read_ahead(config.docs_dir, settings, self._read_cache)
+        # A note on failing workers is given once, by on_files, which reads the files anyway.
+        self._read_ahead, _ = ReadAhead.start(
+            jobs, settings, worker_count(self.config.workers, len(jobs))
+        )
+
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
         """Read every page's front matter once, move pages to their urls, add hubs and feeds.
 
@@ -109,19 +131,22 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         if not self.config.enabled or self._locale is None:
             return None
         self._report.files_checked = len(files.documentation_pages())
-        if self.config.cache_dir and (note := self._read_cache.load(self._cache_dir(config))):
-            log.info(note)
         # Here, not in on_config: plugins later in the list may still add Markdown extensions.
         self._read_settings = self._make_read_settings(config)
-        build = SiteBuild.start(
-            files,
-            config,
-            self.config,
-            locale=self._locale,
-            labels=self._labels,
-            settings=self._read_settings,
-            cache=self._read_cache,
-        )
+        ahead = self._read_ahead
+        try:
+            build = SiteBuild.start(
+                files,
+                config,
+                self.config,
+                locale=self._locale,
+                labels=self._labels,
+                settings=self._read_settings,
+                cache=self._read_cache,
+                ahead=ahead if ahead and ahead.settings == self._read_settings else None,
+            )
+        finally:
+            self._stop_reading_ahead()
         self._report.log(log, build.problems)
         self._report.unresolved_links = build.catalog.unresolved()[0]
         for message in build.warnings:
@@ -232,6 +257,15 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
             if error := write_report(self._report, path):
                 log.warning(f"option 'report_file': could not write {error}")
         self._report.log_summary(log, report_file=report_file or "")
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """Stop the workers reading ahead when the build fails before it needs them."""
+        self._stop_reading_ahead()
+
+    def _stop_reading_ahead(self) -> None:
+        if self._read_ahead is not None:
+            self._read_ahead.close()
+            self._read_ahead = None
 
     def _save_cache(self) -> None:
         if self._cache_folder and (error := self._read_cache.save(self._cache_folder)):

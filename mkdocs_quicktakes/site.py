@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.nav import Section
+from mkdocs.utils import is_markdown_file
 
 from mkdocs_quicktakes.cache import ReadCache, content_key
 from mkdocs_quicktakes.catalog import Catalog, Entry, HubOptions, HubPage, HubSort, newest_date
@@ -42,7 +43,7 @@ from mkdocs_quicktakes.report import notice_page
 from mkdocs_quicktakes.seo import PageRef, SiteInfo, absolute_url
 from mkdocs_quicktakes.source import read_bytes
 from mkdocs_quicktakes.view import QuickTakeView, RelatedView, safe_href
-from mkdocs_quicktakes.workers import read_files, worker_count
+from mkdocs_quicktakes.workers import Job, ReadAhead, read_files, worker_count
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -109,14 +110,16 @@ class SiteBuild:
         labels: Labels,
         settings: ReadSettings,
         cache: ReadCache | None = None,
+        ahead: ReadAhead | None = None,
     ) -> SiteBuild:
         """Read, place and catalogue every QuickTakes page; add the hubs and feeds to ``files``.
 
         ``settings`` say how files are read and answers rendered; ``cache`` keeps each file's
-        read result across builds (``mkdocs serve``), by content.
+        read result across builds (``mkdocs serve``), by content; ``ahead`` holds the files
+        already being read (see :func:`files_to_read_ahead`).
         """
         build = cls(options, locale, labels)
-        build._read(files, settings, cache or ReadCache())
+        build._read(files, settings, cache or ReadCache(), ahead)
         if options.permalinks:
             build._place_at_urls(files, config.use_directory_urls)
         build._make_pages(files, config)
@@ -130,10 +133,12 @@ class SiteBuild:
 
     # -- on_files ---------------------------------------------------------------------------
 
-    def _read(self, files: Files, settings: ReadSettings, cache: ReadCache) -> None:
+    def _read(
+        self, files: Files, settings: ReadSettings, cache: ReadCache, ahead: ReadAhead | None
+    ) -> None:
         pages = list(files.documentation_pages())
         cache.start_build(file.src_uri for file in pages)
-        reads = self._read_all(pages, settings, cache)
+        reads = self._read_all(pages, settings, cache, ahead)
         for file in pages:
             read = reads[file.src_uri]
             checked = read.checked
@@ -155,30 +160,33 @@ class SiteBuild:
             self.reads[file.src_uri] = read
 
     def _read_all(
-        self, pages: list[File], settings: ReadSettings, cache: ReadCache
+        self, pages: list[File], settings: ReadSettings, cache: ReadCache, ahead: ReadAhead | None
     ) -> dict[str, ReadResult]:
-        """Every page's read result: unchanged files from the cache, the rest read now."""
+        """Every page's read result: from the cache, from what was read ahead, or read now."""
         reads: dict[str, ReadResult] = {}
-        todo: list[tuple[str, bytes, str]] = []
-        shaping = (repr(settings),)  # once, not once per file
+        todo: list[Job] = []
+        keys: dict[str, str] = {}
+        shaping = _shaping(settings)
         for file in pages:
             data, problem = _file_bytes(file)
             if data is None:
                 reads[file.src_uri] = unreadable(file.src_uri, problem)
                 continue
-            key = content_key(data, shaping)
-            cached = cache.get(file.src_uri, key)
-            if cached is None:
-                todo.append((file.src_uri, data, key))
+            key = keys[file.src_uri] = content_key(data, shaping)
+            read = cache.get(file.src_uri, key)
+            if read is None and ahead is not None:
+                # File by file, so the bytes of a file read ahead are not kept.
+                read = ahead.result(file.src_uri, data)
+                if read is not None:
+                    cache.put(file.src_uri, key, read)
+            if read is None:
+                todo.append((file.src_uri, data))
             else:
-                reads[file.src_uri] = cached
-        workers = worker_count(self.options.workers, len(todo))
-        jobs = [(src_uri, data) for src_uri, data, _ in todo]
-        results, note = read_files(jobs, settings, workers)
-        if note:
-            self.notes.append(note)
-        for (src_uri, _, key), read in zip(todo, results, strict=True):
-            cache.put(src_uri, key, read)
+                reads[file.src_uri] = read
+        results, note = read_files(todo, settings, worker_count(self.options.workers, len(todo)))
+        self.notes.extend(message for message in (ahead.note if ahead else "", note) if message)
+        for (src_uri, _), read in zip(todo, results, strict=True):
+            cache.put(src_uri, keys[src_uri], read)
             reads[src_uri] = read
         return reads
 
@@ -383,6 +391,33 @@ class SiteBuild:
 
 
 _NOT_IN_NAV = InclusionLevel.NOT_IN_NAV
+
+
+def files_to_read_ahead(docs_dir: str, settings: ReadSettings, cache: ReadCache) -> list[Job]:
+    """The Markdown files of ``docs_dir`` the cache cannot answer, to read before ``on_files``.
+
+    Named as MkDocs names them (``src_uri``); hidden files and folders are left out, as MkDocs
+    leaves them out. A file listed here that MkDocs does not build is read for nothing, one
+    that is missing is read in ``on_files``: either way the build is the same.
+    """
+    shaping = _shaping(settings)
+    jobs = []
+    for folder, subfolders, names in os.walk(docs_dir, followlinks=True):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        for name in sorted(names):
+            if name.startswith(".") or not is_markdown_file(name):
+                continue
+            path = Path(folder, name)
+            src_uri = path.relative_to(docs_dir).as_posix()
+            data, _ = read_bytes(path, src_uri)
+            if data is not None and not cache.holds(src_uri, content_key(data, shaping)):
+                jobs.append((src_uri, data))
+    return jobs
+
+
+def _shaping(settings: ReadSettings) -> tuple[str]:
+    """What besides its bytes a file's cache key holds: the settings, as text made once."""
+    return (repr(settings),)
 
 
 def _file_bytes(file: File) -> tuple[bytes | None, Problem | None]:

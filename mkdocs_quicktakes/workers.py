@@ -8,6 +8,7 @@ a worker costs about as much as reading a few hundred files.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import pickle
@@ -21,6 +22,7 @@ from mkdocs_quicktakes.reading import FileReader, ReadResult, ReadSettings
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from concurrent.futures import Future
 
 Job = tuple[str, bytes]
 """One file to read: its ``src_uri`` and its bytes."""
@@ -60,29 +62,107 @@ def read_files(
         The results in the order of ``jobs``, and a note when workers were wanted but could
         not be used (the files are then read here; the result is the same).
     """
-    if workers < 2:
-        return _read_here(jobs, settings), ""
-    try:
-        pickle.dumps(settings)
-    except Exception as error:  # any object in mdx_configs may refuse to be pickled
-        return _read_here(jobs, settings), f"read in one process: settings not picklable ({error})"
-    try:
-        return _read_in_workers(jobs, settings, workers), ""
-    except (BrokenProcessPool, OSError) as error:
-        return _read_here(jobs, settings), f"read in one process: worker processes failed ({error})"
+    ahead, note = ReadAhead.start(jobs, settings, workers)
+    if ahead is None:
+        return _read_here(jobs, settings), note
+    with ahead:
+        found = [ahead.result(src_uri, data) for src_uri, data in jobs]
+    missing = [job for job, result in zip(jobs, found, strict=True) if result is None]
+    read_now = iter(_read_here(missing, settings))
+    return [result or next(read_now) for result in found], ahead.note
+
+
+class ReadAhead:
+    """Files being read in worker processes while the build process gets on with other work.
+
+    The plugin starts one before MkDocs cleans ``site_dir`` and collects the files, so reading
+    overlaps both. A result is handed over only for the very bytes and settings it was read
+    from: a file edited meanwhile, or a setting changed by a later plugin, is simply read again.
+    Use it as a context manager, or call :meth:`close`: the workers stop there.
+    """
+
+    def __init__(self, pool: ProcessPoolExecutor, settings: ReadSettings) -> None:
+        self.settings = settings
+        self.note = ""
+        """Why some files could not be read ahead (a worker died), for an INFO line."""
+        self._pool = pool
+        # By src_uri: a digest of the bytes read (not the bytes: a large site's would double
+        # in memory), the future of their chunk and their place in it.
+        self._pending: dict[str, tuple[bytes, Future[list[ReadResult]], int]] = {}
+
+    @classmethod
+    def start(
+        cls, jobs: Sequence[Job], settings: ReadSettings, workers: int
+    ) -> tuple[ReadAhead | None, str]:
+        """Start reading ``jobs`` in ``workers`` processes; ``None`` for fewer than two.
+
+        Returns:
+            The read-ahead, or ``None`` and why workers could not be used (``""`` when they were
+            not wanted).
+        """
+        if workers < 2:
+            return None, ""
+        try:
+            pickle.dumps(settings)
+        except Exception as error:  # any object in mdx_configs may refuse to be pickled
+            return None, f"read in one process: settings not picklable ({error})"
+        context = multiprocessing.get_context(_start_method())
+        pool = ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_start_worker, initargs=(settings,)
+        )
+        ahead = cls(pool, settings)
+        try:
+            for first in range(0, len(jobs), _CHUNK):
+                ahead._submit(jobs[first : first + _CHUNK])
+        except (BrokenProcessPool, OSError) as error:
+            ahead.close()
+            return None, _failed(error)
+        return ahead, ""
+
+    def _submit(self, chunk: Sequence[Job]) -> None:
+        future = self._pool.submit(_read_in_worker, chunk)
+        for index, (src_uri, data) in enumerate(chunk):
+            self._pending[src_uri] = (_digest(data), future, index)
+
+    def result(self, src_uri: str, data: bytes) -> ReadResult | None:
+        """The result of ``src_uri`` read from exactly ``data``, waiting for it if need be.
+
+        ``None`` when the file was not read ahead, was read from other bytes, or its worker
+        failed (then :attr:`note` says so): the caller reads it.
+        """
+        entry = self._pending.get(src_uri)
+        if entry is None or entry[0] != _digest(data):
+            return None
+        _, future, index = entry
+        try:
+            return future.result()[index]
+        except (BrokenProcessPool, OSError) as error:
+            self.note = _failed(error)
+            return None
+
+    def close(self) -> None:
+        """Stop the workers; files not yet read are dropped."""
+        self._pending.clear()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> ReadAhead:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=20).digest()
+
+
+def _failed(error: BaseException) -> str:
+    return f"read in one process: worker processes failed ({error})"
 
 
 def _read_here(jobs: Sequence[Job], settings: ReadSettings) -> list[ReadResult]:
     reader = FileReader(settings)
     return [reader.read(src_uri, data) for src_uri, data in jobs]
-
-
-def _read_in_workers(jobs: Sequence[Job], settings: ReadSettings, workers: int) -> list[ReadResult]:
-    context = multiprocessing.get_context(_start_method())
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_worker, initargs=(settings,)
-    ) as pool:
-        return list(pool.map(_read_in_worker, jobs, chunksize=_CHUNK))
 
 
 def _start_method() -> str:
@@ -103,7 +183,7 @@ def _start_worker(settings: ReadSettings) -> None:
     _reader = FileReader(settings)
 
 
-def _read_in_worker(job: Job) -> ReadResult:
+def _read_in_worker(chunk: Sequence[Job]) -> list[ReadResult]:
     if _reader is None:
         raise RuntimeError("quicktakes: a worker process was started without settings")
-    return _reader.read(*job)
+    return [_reader.read(src_uri, data) for src_uri, data in chunk]
