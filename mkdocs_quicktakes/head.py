@@ -160,15 +160,32 @@ def replace_head_tags(page_html: str, tags: HeadTags) -> str:
     Only the ``<head>`` is searched and rewritten, so the cost does not grow with the body, and a
     ``<title>`` inside an answer's SVG or code sample is never touched.
     """
+    return place_head_tags(page_html, prepare_head_tags(tags))
+
+
+@dataclass(frozen=True)
+class PreparedHead:
+    """Head tags written out, with the kinds of tag they replace; made before the page exists."""
+
+    html: str
+    kinds: frozenset[str]
+
+
+def prepare_head_tags(tags: HeadTags) -> PreparedHead:
+    """The part of :func:`replace_head_tags` that needs only the tags, not the page."""
+    return PreparedHead(render_head_tags(tags), ALWAYS_REPLACED | _kinds_of(tags))
+
+
+def place_head_tags(page_html: str, head: PreparedHead) -> str:
+    """The part of :func:`replace_head_tags` that edits the page."""
     start = _HEAD_START.search(page_html)
     if start is None:
         return page_html
-    edits = _head_edits(page_html, start.end(), ALWAYS_REPLACED | _kinds_of(tags))
+    edits = _head_edits(page_html, start.end(), head.kinds)
     if edits is None:
         return page_html
     cuts, insert_at = edits
-    head_html = render_head_tags(tags)
-    return _apply(page_html, [*((a, b, "") for a, b in cuts), (insert_at, insert_at, head_html)])
+    return _apply(page_html, [*((a, b, "") for a, b in cuts), (insert_at, insert_at, head.html)])
 
 
 def _kinds_of(tags: HeadTags) -> frozenset[str]:

@@ -42,6 +42,14 @@ class Labels:
     hub_description: str
     """The description of a subject's hub; ``{subject}`` is filled in."""
 
+    def __reduce__(self) -> str | tuple[object, ...]:
+        # A language's labels are one shared object: unpickled (from the process that computes
+        # page views ahead) they are that object again, not a copy per page.
+        for language, labels in _LABELS.items():
+            if labels is self:
+                return (labels_for, (language,))
+        return super().__reduce__()
+
 
 _LABELS = {
     "en": Labels(

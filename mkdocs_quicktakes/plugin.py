@@ -12,8 +12,9 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs_quicktakes.cache import ReadCache
 from mkdocs_quicktakes.config import QuickTakesConfig
 from mkdocs_quicktakes.dates import iso_datetime, resolve_locale
-from mkdocs_quicktakes.head import replace_head_tags
+from mkdocs_quicktakes.head import place_head_tags, prepare_head_tags, replace_head_tags
 from mkdocs_quicktakes.labels import labels_for
+from mkdocs_quicktakes.lookahead import Lookahead
 from mkdocs_quicktakes.mathml import MathMode, fill_math_text
 from mkdocs_quicktakes.model import Problem
 from mkdocs_quicktakes.page import QuickTakePage
@@ -23,11 +24,12 @@ from mkdocs_quicktakes.render import FinishedHtml, RenderSettings, finish_answer
 from mkdocs_quicktakes.report import Report, write_report
 from mkdocs_quicktakes.seo import PageInfo, PageRef, SiteInfo, absolute_url, needs_answer_text
 from mkdocs_quicktakes.site import SiteBuild, files_to_read_ahead
-from mkdocs_quicktakes.view import build_view
+from mkdocs_quicktakes.view import PageWork, build_view
 from mkdocs_quicktakes.workers import ReadAhead, worker_count
 
 if TYPE_CHECKING:
     from babel import Locale
+    from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.nav import Navigation
@@ -36,12 +38,16 @@ if TYPE_CHECKING:
     from mkdocs.utils.templates import TemplateContext
 
     from mkdocs_quicktakes.answer import NestedFences, PreparedAnswer
+    from mkdocs_quicktakes.head import HeadTags
     from mkdocs_quicktakes.model import QuickTake
     from mkdocs_quicktakes.sanitize import AnswerHtml
 
 log = get_plugin_logger(__name__)
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+LOOKAHEAD_PAGES = 300
+"""From this many Q&A pages on, their views and head tags are computed ahead in a child process
+(forking costs about what 300 pages' views cost)."""
 DIRTY_HINT_PAGES = 1000
 """From this many QuickTakes pages on, ``mkdocs serve`` without ``--dirty`` suggests it."""
 
@@ -65,6 +71,8 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         self._hint_dirty = False
         self._cache_folder: Path | None = None
         self._read_ahead: ReadAhead | None = None
+        self._lookahead: Lookahead[str, PageWork] | None = None
+        self._page_heads: dict[str, PageWork] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Note the command; defining this hook makes MkDocs keep this object across rebuilds.
@@ -76,7 +84,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
 
     def on_shutdown(self) -> None:
         """Write the cache of ``mkdocs serve`` once, when it stops, not after every rebuild."""
-        self._stop_reading_ahead()
+        self._stop_helpers()
         if self._serving:
             self._save_cache()
 
@@ -110,7 +118,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         The files are read again in ``on_files``; what was read ahead is used only for the
         same bytes and settings.
         """
-        self._stop_reading_ahead()
+        self._stop_helpers()
         if not self.config.enabled or self._locale is None:
             return
         if self.config.cache_dir and (note := self._read_cache.load(self._cache_dir(config))):
@@ -146,7 +154,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
                 ahead=ahead if ahead and ahead.settings == self._read_settings else None,
             )
         finally:
-            self._stop_reading_ahead()
+            self._stop_helpers()
         self._report.log(log, build.problems)
         self._report.unresolved_links = build.catalog.unresolved()[0]
         for message in build.warnings:
@@ -205,6 +213,22 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         self._note_finished(page, finished)
         return finished.html
 
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> None:
+        """Start computing the Q&A pages' views and head tags in a child, while MkDocs builds.
+
+        Every page is read and rendered by now, so all they depend on is known.
+        """
+        self._stop_helpers()
+        if len(self._takes) < LOOKAHEAD_PAGES or self.config.workers == 1:
+            return
+        # In MkDocs' build order, so each result arrives just before its page is built.
+        pages = {
+            file.src_uri: file.page
+            for file in files.documentation_pages()
+            if file.src_uri in self._takes and file.page is not None
+        }
+        self._lookahead = Lookahead.start(list(pages), lambda src: self._page_work(pages[src]))
+
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext | None:
@@ -214,15 +238,14 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
             name = "qt_hub" if hub.subject_key else "qt_subjects"
             context[name] = self._build.hub_view(hub)  # type: ignore[literal-required]
             return context
-        take = self._takes.get(page.file.src_uri)
-        if take is None or self._locale is None:
+        if page.file.src_uri not in self._takes:
             return None
-        view, problems = build_view(take, locale=self._locale, labels=self._labels)
-        self._report.log(log, problems)
-        if self._build is not None:
-            view = self._build.with_site_links(view, take)
+        work = self._lookahead.get(page.file.src_uri) if self._lookahead else None
+        work = work or self._page_work(page)
+        self._report.log(log, list(work.problems))
+        self._page_heads[page.file.src_uri] = work
         # TemplateContext lists only MkDocs' own keys; themes and plugins add theirs.
-        context["quicktake"] = view  # type: ignore[typeddict-unknown-key]
+        context["quicktake"] = work.view  # type: ignore[typeddict-unknown-key]
         return context
 
     # Late, so tags that other plugins add to the head are replaced too.
@@ -241,11 +264,30 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         take = self._takes.get(page.file.src_uri)
         if take is None:
             return None
-        tags = question_head_tags(take, self._head_options, self._site, self._page_info(take, page))
-        return replace_head_tags(output, tags)
+        work = self._page_heads.pop(page.file.src_uri, None)
+        if work is None or work.canonical_url != (page.canonical_url or ""):
+            # Another plugin moved the page after its head tags were made: made again.
+            head = prepare_head_tags(self._question_head(page, take))
+        else:
+            head = work.head
+        return place_head_tags(output, head)
+
+    def _page_work(self, page: Page) -> PageWork:
+        """The view and head tags of a Q&A page; also run ahead, in the lookahead's child."""
+        take = self._takes[page.file.src_uri]
+        view, problems = build_view(take, locale=cast("Locale", self._locale), labels=self._labels)
+        if self._build is not None:
+            view = self._build.with_site_links(view, take)
+        head = prepare_head_tags(self._question_head(page, take))
+        return PageWork(view, tuple(problems), head, page.canonical_url or "")
+
+    def _question_head(self, page: Page, take: QuickTake) -> HeadTags:
+        site = cast(SiteInfo, self._site)
+        return question_head_tags(take, self._head_options, site, self._page_info(take, page))
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """End the build with one summary of its problems, and write the report file if asked."""
+        self._stop_helpers()
         if not self.config.enabled:
             return
         self._cache_folder = self._cache_dir(config) if self.config.cache_dir else None
@@ -260,12 +302,17 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         """Stop the workers reading ahead when the build fails before it needs them."""
-        self._stop_reading_ahead()
+        self._stop_helpers()
 
-    def _stop_reading_ahead(self) -> None:
+    def _stop_helpers(self) -> None:
+        """Stop the processes reading files or computing pages ahead, if any still run."""
         if self._read_ahead is not None:
             self._read_ahead.close()
             self._read_ahead = None
+        if self._lookahead is not None:
+            self._lookahead.close()
+            self._lookahead = None
+        self._page_heads = {}
 
     def _save_cache(self) -> None:
         if self._cache_folder and (error := self._read_cache.save(self._cache_folder)):

@@ -16,6 +16,7 @@ from mkdocs_quicktakes.model import Problem, QuickTake
 if TYPE_CHECKING:
     from babel import Locale
 
+    from mkdocs_quicktakes.head import PreparedHead
     from mkdocs_quicktakes.hubs import FeedLinkView, LinkView
     from mkdocs_quicktakes.labels import Labels
 
@@ -49,6 +50,18 @@ class QuickTakeView:
     """Home, the subject's hub, the page; hrefs relative to the page, the last one empty."""
     feeds: tuple[FeedLinkView, ...] = ()
     """The feeds linked from the page's head."""
+
+
+@dataclass(frozen=True)
+class PageWork:
+    """What the plugin makes for one Q&A page before MkDocs builds it (also made ahead)."""
+
+    view: QuickTakeView
+    problems: tuple[Problem, ...]
+    """Problems met while making the view, logged when the page is built."""
+    head: PreparedHead
+    canonical_url: str
+    """The page url the head tags were made for."""
 
 
 def safe_href(url: str) -> str:

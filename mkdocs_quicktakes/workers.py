@@ -173,9 +173,12 @@ def _start_method() -> str:
     does not survive). Forking is safe on Linux in a process with one thread; ``mkdocs serve``
     runs threads (its web server), and the ``mkdocs`` command guards its main script.
     """
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
-        return "fork"
-    return "spawn"
+    return "fork" if fork_is_safe() else "spawn"
+
+
+def fork_is_safe() -> bool:
+    """Whether this process may fork: on Linux, while it runs no thread but the main one."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
 def _start_worker(settings: ReadSettings) -> None:
