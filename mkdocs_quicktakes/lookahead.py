@@ -3,15 +3,23 @@
 MkDocs builds pages one after another in one process, so on a machine with more than one core the
 others wait. The plugin's own work for a page (its template view and head tags) depends only on
 what the build knows before the first page is built, so a child forked at that moment can compute
-it for every page in build order while MkDocs builds: the build process receives each result just
-before it needs it. A value the child could not deliver (it failed, or was never asked for) is
-``None``, and the caller computes it itself, with the same result.
+it for every page in build order while MkDocs builds. A value the child could not deliver (it
+failed, or was never asked for) is ``None``, and the caller computes it itself, with the same
+result.
+
+The child writes its values to an unlinked temporary file and sends only their place in it
+through a pipe, so it never waits for the build process and ends within seconds. A forked child
+holds a private copy of every page of memory that either process changes while it lives; one
+that lived as long as the build would come to hold most of the build's memory.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
+import pickle
+import tempfile
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from mkdocs_quicktakes.workers import fork_is_safe
@@ -23,19 +31,21 @@ if TYPE_CHECKING:
 K = TypeVar("K")
 V = TypeVar("V")
 
-_BATCH = 16  # values sent at once: few pipe round trips, and the child stays only just ahead
+_NOTICES = 500
+"""About how many place notices the child sends: far fewer than fill a pipe, so it never waits."""
 
 
 class Lookahead(Generic[K, V]):
     """``compute(key)`` for each key, computed in a forked child in the order of the keys.
 
-    The pipe's buffer keeps the child only a few batches ahead of :meth:`get`. Use it as a
-    context manager or call :meth:`close`, which stops and reaps the child.
+    Use it as a context manager or call :meth:`close`, which stops and reaps the child and
+    drops the file.
     """
 
-    def __init__(self, pid: int, connection: Connection, keys: frozenset[K]) -> None:
+    def __init__(self, pid: int, notices: Connection, file: int, keys: frozenset[K]) -> None:
         self._pid = pid
-        self._connection = connection
+        self._notices = notices
+        self._file = file
         self._keys = keys
         self._ready: dict[K, V] = {}
         self._open = True
@@ -49,12 +59,17 @@ class Lookahead(Generic[K, V]):
         if not fork_is_safe():
             return None
         reader, writer = multiprocessing.Pipe(duplex=False)
-        pid = os.fork()
-        if pid == 0:  # the child
-            reader.close()
-            _compute_and_exit(keys, compute, writer)
-        writer.close()
-        return cls(pid, reader, frozenset(keys))
+        with tempfile.TemporaryFile() as file:
+            # Frozen objects are left alone by the garbage collector, which the child never runs.
+            gc.freeze()
+            pid = os.fork()
+            if pid == 0:  # the child
+                gc.disable()
+                reader.close()
+                _compute_and_exit(keys, compute, writer, file.fileno())
+            gc.unfreeze()
+            writer.close()
+            return cls(pid, reader, os.dup(file.fileno()), frozenset(keys))
 
     def get(self, key: K) -> V | None:
         """The value of ``key``, waiting for the child if need be; ``None`` if it has none."""
@@ -62,19 +77,20 @@ class Lookahead(Generic[K, V]):
             return None
         while key not in self._ready and self._open:
             try:
-                batch: list[tuple[K, V]] = self._connection.recv()
+                offset, length = self._notices.recv()
             except (EOFError, OSError):  # the child failed or was stopped: the rest is None
                 self._open = False
                 break
-            self._ready.update(batch)
+            self._ready.update(pickle.loads(os.pread(self._file, length, offset)))
         return self._ready.pop(key, None)
 
     def close(self) -> None:
-        """Stop the child (it ends at its next write) and reap it."""
+        """Stop the child (it ends at its next notice, if it still runs), reap it, drop the file."""
         self._open = False
         self._ready.clear()
-        self._connection.close()
+        self._notices.close()
         os.waitpid(self._pid, 0)
+        os.close(self._file)
 
     def __enter__(self) -> Lookahead[K, V]:
         return self
@@ -83,18 +99,23 @@ class Lookahead(Generic[K, V]):
         self.close()
 
 
-def _compute_and_exit(keys: Sequence[K], compute: Callable[[K], V], writer: Connection) -> None:
+def _compute_and_exit(
+    keys: Sequence[K], compute: Callable[[K], V], notices: Connection, file: int
+) -> None:
     # os._exit, whatever happens: the child must never run the build's cleanup, atexit handlers
     # or exception reporting. An error ends the stream early; the parent computes the rest.
     status = 1
     try:
-        batch: list[tuple[K, V]] = []
-        for key in keys:
-            batch.append((key, compute(key)))
-            if len(batch) == _BATCH:
-                writer.send(batch)
-                batch = []
-        writer.send(batch)
+        size = max(1, -(-len(keys) // _NOTICES))
+        offset = 0
+        for first in range(0, len(keys), size):
+            data = pickle.dumps(
+                [(key, compute(key)) for key in keys[first : first + size]],
+                protocol=pickle.HIGHEST_PROTOCOL,
+            )
+            os.pwrite(file, data, offset)
+            notices.send((offset, len(data)))
+            offset += len(data)
         status = 0
     finally:
         os._exit(status)

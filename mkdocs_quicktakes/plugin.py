@@ -301,7 +301,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         self._report.log_summary(log, report_file=report_file or "")
 
     def on_build_error(self, *, error: Exception) -> None:
-        """Stop the workers reading ahead when the build fails before it needs them."""
+        """Stop the processes working ahead of the build when it fails."""
         self._stop_helpers()
 
     def _stop_helpers(self) -> None:
