@@ -10,9 +10,9 @@ For each size N it builds, in the same run and on the same machine:
 
 Each build runs in a fresh process, and the three take turns (a, b, a', a, b, a', ...). The table
 shows the median wall time of ``--runs`` runs, the peak RSS of the build process and of the
-largest worker process the plugin started (the plugin reads and renders a large site's files in
-one worker per core), the output size and the ratio a/b. ``--write`` puts the table into
-``docs/performance.md`` between its benchmark markers.
+largest other process the plugin started (the workers that read a large site's files, one per
+core, or the child that makes page views ahead), the output size and the ratio a/b.
+``--write`` puts the table into ``docs/performance.md`` between its benchmark markers.
 """
 
 from __future__ import annotations
