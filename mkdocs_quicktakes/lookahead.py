@@ -62,7 +62,13 @@ class Lookahead(Generic[K, V]):
         with tempfile.TemporaryFile() as file:
             # Frozen objects are left alone by the garbage collector, which the child never runs.
             gc.freeze()
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError:  # no process to spare: the build computes everything itself
+                gc.unfreeze()
+                reader.close()
+                writer.close()
+                return None
             if pid == 0:  # the child
                 gc.disable()
                 reader.close()

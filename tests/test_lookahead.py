@@ -5,13 +5,16 @@ Speed is measured by ``benchmarks/``, never asserted here.
 
 from __future__ import annotations
 
+import gc
 import os
+import pickle
 from typing import TYPE_CHECKING
 
 import pytest
 
 from mkdocs_quicktakes import lookahead
 from mkdocs_quicktakes import plugin as plugin_module
+from mkdocs_quicktakes.labels import labels_for
 from mkdocs_quicktakes.lookahead import Lookahead
 from tests.conftest import CORPUS, SEED, build_pages, forget_plugins, shared_files, site_outputs
 
@@ -61,6 +64,24 @@ def test_the_child_is_reaped_when_closed_early() -> None:
 def test_nothing_is_forked_where_forking_is_unsafe(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(lookahead, "fork_is_safe", lambda: False)
     assert Lookahead.start([1, 2], _pid_and_square) is None
+
+
+def test_no_process_to_spare_leaves_everything_to_the_caller(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert Lookahead.start([1, 2], _pid_and_square) is None
+    assert gc.get_freeze_count() == 0  # unfrozen again
+
+
+def test_labels_in_a_view_from_the_child_are_the_shared_ones() -> None:
+    # One object per language: a view per page must not bring its own copy.
+    for language in ("en", "fr"):
+        labels = labels_for(language)
+        assert pickle.loads(pickle.dumps(labels)) is labels
 
 
 # Moves the page after the plugin made its head tags ahead, as a plugin of translations might.
