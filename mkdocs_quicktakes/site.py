@@ -165,28 +165,27 @@ class SiteBuild:
         """Every page's read result: from the cache, from what was read ahead, or read now."""
         reads: dict[str, ReadResult] = {}
         todo: list[Job] = []
-        keys: dict[str, str] = {}
         shaping = _shaping(settings)
         for file in pages:
             data, problem = _file_bytes(file)
             if data is None:
                 reads[file.src_uri] = unreadable(file.src_uri, problem)
                 continue
-            key = keys[file.src_uri] = content_key(data, shaping)
+            key = content_key(data, shaping)
             read = cache.get(file.src_uri, key)
             if read is None and ahead is not None:
                 # File by file, so the bytes of a file read ahead are not kept.
-                read = ahead.result(file.src_uri, data)
+                read = ahead.result(file.src_uri, key)
                 if read is not None:
                     cache.put(file.src_uri, key, read)
             if read is None:
-                todo.append((file.src_uri, data))
+                todo.append((file.src_uri, data, key))
             else:
                 reads[file.src_uri] = read
         results, note = read_files(todo, settings, worker_count(self.options.workers, len(todo)))
         self.notes.extend(message for message in (ahead.note if ahead else "", note) if message)
-        for (src_uri, _), read in zip(todo, results, strict=True):
-            cache.put(src_uri, keys[src_uri], read)
+        for (src_uri, _, key), read in zip(todo, results, strict=True):
+            cache.put(src_uri, key, read)
             reads[src_uri] = read
         return reads
 
@@ -410,8 +409,11 @@ def files_to_read_ahead(docs_dir: str, settings: ReadSettings, cache: ReadCache)
             path = Path(folder, name)
             src_uri = path.relative_to(docs_dir).as_posix()
             data, _ = read_bytes(path, src_uri)
-            if data is not None and not cache.holds(src_uri, content_key(data, shaping)):
-                jobs.append((src_uri, data))
+            if data is None:
+                continue
+            key = content_key(data, shaping)
+            if not cache.holds(src_uri, key):
+                jobs.append((src_uri, data, key))
     return jobs
 
 

@@ -8,7 +8,6 @@ a worker costs about as much as reading a few hundred files.
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 import pickle
@@ -24,8 +23,9 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from concurrent.futures import Future
 
-Job = tuple[str, bytes]
-"""One file to read: its ``src_uri`` and its bytes."""
+Job = tuple[str, bytes, str]
+"""One file to read: its ``src_uri``, its bytes and its cache key (see :func:`.content_key`), which
+also names the bytes and settings a result read ahead was read from."""
 
 MIN_FILES_PER_WORKER = 150
 """Below this many files per worker, reading them here is faster than starting workers."""
@@ -66,7 +66,7 @@ def read_files(
     if ahead is None:
         return _read_here(jobs, settings), note
     with ahead:
-        found = [ahead.result(src_uri, data) for src_uri, data in jobs]
+        found = [ahead.result(src_uri, key) for src_uri, _, key in jobs]
     missing = [job for job, result in zip(jobs, found, strict=True) if result is None]
     read_now = iter(_read_here(missing, settings))
     return [result or next(read_now) for result in found], ahead.note
@@ -76,19 +76,19 @@ class ReadAhead:
     """Files being read in worker processes while the build process gets on with other work.
 
     The plugin starts one before MkDocs cleans ``site_dir`` and collects the files, so reading
-    overlaps both. A result is handed over only for the very bytes and settings it was read
-    from: a file edited meanwhile, or a setting changed by a later plugin, is simply read again.
-    Use it as a context manager, or call :meth:`close`: the workers stop there.
+    overlaps both. A result is handed over only under the cache key it was read for, which
+    covers the bytes and the settings: a file edited meanwhile, or a setting changed by a later
+    plugin, is simply read again. Use it as a context manager, or call :meth:`close`: the
+    workers stop there.
     """
 
-    def __init__(self, pool: ProcessPoolExecutor, settings: ReadSettings) -> None:
-        self.settings = settings
+    def __init__(self, pool: ProcessPoolExecutor) -> None:
         self.note = ""
         """Why some files could not be read ahead (a worker died), for an INFO line."""
         self._pool = pool
-        # By src_uri: a digest of the bytes read (not the bytes: a large site's would double
-        # in memory), the future of their chunk and their place in it.
-        self._pending: dict[str, tuple[bytes, Future[list[ReadResult]], int]] = {}
+        # By src_uri: the key read for (not the bytes: a large site's would double in memory),
+        # the future of its chunk and its place in it.
+        self._pending: dict[str, tuple[str, Future[list[ReadResult]], int]] = {}
 
     @classmethod
     def start(
@@ -110,7 +110,7 @@ class ReadAhead:
         pool = ProcessPoolExecutor(
             workers, mp_context=context, initializer=_start_worker, initargs=(settings,)
         )
-        ahead = cls(pool, settings)
+        ahead = cls(pool)
         try:
             for first in range(0, len(jobs), _CHUNK):
                 ahead._submit(jobs[first : first + _CHUNK])
@@ -120,18 +120,18 @@ class ReadAhead:
         return ahead, ""
 
     def _submit(self, chunk: Sequence[Job]) -> None:
-        future = self._pool.submit(_read_in_worker, chunk)
-        for index, (src_uri, data) in enumerate(chunk):
-            self._pending[src_uri] = (_digest(data), future, index)
+        future = self._pool.submit(_read_in_worker, [(src, data) for src, data, _ in chunk])
+        for index, (src_uri, _, key) in enumerate(chunk):
+            self._pending[src_uri] = (key, future, index)
 
-    def result(self, src_uri: str, data: bytes) -> ReadResult | None:
-        """The result of ``src_uri`` read from exactly ``data``, waiting for it if need be.
+    def result(self, src_uri: str, key: str) -> ReadResult | None:
+        """The result of ``src_uri`` read for cache key ``key``, waiting for it if need be.
 
-        ``None`` when the file was not read ahead, was read from other bytes, or its worker
-        failed (then :attr:`note` says so): the caller reads it.
+        ``None`` when the file was not read ahead, was read for another key (other bytes or
+        settings), or its worker failed (then :attr:`note` says so): the caller reads it.
         """
         entry = self._pending.get(src_uri)
-        if entry is None or entry[0] != _digest(data):
+        if entry is None or entry[0] != key:
             return None
         _, future, index = entry
         try:
@@ -152,17 +152,13 @@ class ReadAhead:
         self.close()
 
 
-def _digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=20).digest()
-
-
 def _failed(error: BaseException) -> str:
     return f"read in one process: worker processes failed ({error})"
 
 
 def _read_here(jobs: Sequence[Job], settings: ReadSettings) -> list[ReadResult]:
     reader = FileReader(settings)
-    return [reader.read(src_uri, data) for src_uri, data in jobs]
+    return [reader.read(src_uri, data) for src_uri, data, _ in jobs]
 
 
 def _start_method() -> str:
@@ -186,7 +182,7 @@ def _start_worker(settings: ReadSettings) -> None:
     _reader = FileReader(settings)
 
 
-def _read_in_worker(chunk: Sequence[Job]) -> list[ReadResult]:
+def _read_in_worker(chunk: Sequence[tuple[str, bytes]]) -> list[ReadResult]:
     if _reader is None:
         raise RuntimeError("quicktakes: a worker process was started without settings")
     return [_reader.read(src_uri, data) for src_uri, data in chunk]

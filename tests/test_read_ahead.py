@@ -66,7 +66,7 @@ def read_now(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     read_files = site_module.read_files
 
     def recording(jobs: list[workers.Job], *args: object) -> object:
-        calls.append([src_uri for src_uri, _ in jobs])
+        calls.append([src_uri for src_uri, _, _ in jobs])
         return read_files(jobs, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(site_module, "read_files", recording)
@@ -144,22 +144,25 @@ def test_files_to_read_ahead_are_the_markdown_files_the_cache_cannot_answer(
     settings = ReadSettings()
     cache = ReadCache()
     cached = content_key(b"# a.md\n", (repr(settings),))
-    assert [src for src, _ in files_to_read_ahead(str(tmp_path), settings, cache)] == [
+    assert [src for src, _, _ in files_to_read_ahead(str(tmp_path), settings, cache)] == [
         "a.md",
         "sub/b.markdown",
     ]
     cache.put("a.md", cached, unreadable("a.md", None))
     jobs = files_to_read_ahead(str(tmp_path), settings, cache)
-    assert jobs == [("sub/b.markdown", b"# sub/b.markdown\n")]
+    data = b"# sub/b.markdown\n"
+    assert jobs == [("sub/b.markdown", data, content_key(data, (repr(settings),)))]
     assert (cache.hits, cache.misses) == (0, 0)  # looking ahead is not a lookup of the build
 
 
-def test_a_read_ahead_hands_over_only_results_of_the_same_bytes() -> None:
-    jobs = [("a.md", quicktake().encode()), ("b.md", quicktake(id=2).encode())]
+def test_a_read_ahead_hands_over_only_results_read_for_the_same_key() -> None:
+    shaping = (repr(ReadSettings()),)
+    texts = [("a.md", quicktake().encode()), ("b.md", quicktake(id=2).encode())]
+    jobs = [(src_uri, data, content_key(data, shaping)) for src_uri, data in texts]
     ahead, note = workers.ReadAhead.start(jobs, ReadSettings(), 2)
     assert ahead is not None
     assert note == ""
     with ahead:
-        assert ahead.result("b.md", b"changed") is None
-        assert ahead.result("c.md", b"never read ahead") is None
-        assert ahead.result(*jobs[0]) == FileReader(ReadSettings()).read(*jobs[0])
+        assert ahead.result("b.md", content_key(b"changed", shaping)) is None
+        assert ahead.result("c.md", content_key(b"never read ahead", shaping)) is None
+        assert ahead.result("a.md", jobs[0][2]) == FileReader(ReadSettings()).read(*texts[0])

@@ -6,6 +6,7 @@ import os
 from typing import TYPE_CHECKING
 
 from mkdocs_quicktakes import workers
+from mkdocs_quicktakes.cache import content_key
 from mkdocs_quicktakes.reading import FileReader, ReadResult, ReadSettings
 from mkdocs_quicktakes.render import RenderSettings
 from tests.conftest import CORPUS, SEED, quicktake, shared_files
@@ -23,13 +24,14 @@ SETTINGS = ReadSettings(
 
 def _jobs() -> list[workers.Job]:
     files = shared_files(CORPUS)[:12] + shared_files(SEED)
-    jobs = [(path.name, path.read_bytes()) for path in files]
-    return [*jobs, ("broken.md", b"---\ntitle: [\n---\n"), ("plain.md", b"# Plain\n")]
+    texts = [(path.name, path.read_bytes()) for path in files]
+    texts += [("broken.md", b"---\ntitle: [\n---\n"), ("plain.md", b"# Plain\n")]
+    return [(name, data, content_key(data, (repr(SETTINGS),))) for name, data in texts]
 
 
 def _read_here(jobs: list[workers.Job]) -> list[ReadResult]:
     reader = FileReader(SETTINGS)
-    return [reader.read(src_uri, data) for src_uri, data in jobs]
+    return [reader.read(src_uri, data) for src_uri, data, _ in jobs]
 
 
 def _crash(job: workers.Job) -> ReadResult:
@@ -58,7 +60,8 @@ def test_settings_that_cannot_be_pickled_are_read_here_with_a_note() -> None:
     settings = ReadSettings(
         render=RenderSettings(extension_configs={"toc": {"slugify": lambda s: s}})
     )
-    jobs = [("a.md", quicktake().encode())]
+    data = quicktake().encode()
+    jobs = [("a.md", data, content_key(data, (repr(settings),)))]
     results, note = workers.read_files(jobs, settings, 2)
     assert "not picklable" in note
     assert results == [FileReader(settings).read("a.md", jobs[0][1])]
