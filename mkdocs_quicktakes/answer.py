@@ -13,6 +13,7 @@ This module is pure: it imports nothing from MkDocs.
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -24,6 +25,8 @@ __all__ = [
     "PreparedAnswer",
     "decode_newlines",
     "math_placeholder",
+    "new_math_token",
+    "placeholder_index",
     "prepare_answer",
     "repair_mojibake",
 ]
@@ -92,27 +95,68 @@ class PreparedAnswer:
     """Markdown ready for Python-Markdown, with its formulas set aside.
 
     Attributes:
-        markdown: The Markdown; ``math[i]`` stands in it as ``math_placeholder(i)``.
+        markdown: The Markdown; ``math[i]`` stands in it as ``math_placeholder(i, token)``.
         math: The formulas, in order of appearance.
+        token: The random start of this answer's placeholders (see :func:`math_placeholder`).
     """
 
     markdown: str
     math: tuple[MathSpan, ...]
+    token: str = ""
+
+    def placeholder(self, index: int) -> str:
+        """The placeholder of formula number ``index`` in this answer's Markdown."""
+        return math_placeholder(index, self.token)
 
 
-def math_placeholder(index: int) -> str:
-    """Return the placeholder for formula number ``index``.
+# Placeholders are made of private-use characters: no Markdown syntax acts on them, and every
+# slugify of Python-Markdown, pymdownx and Material drops them, so a heading's id never holds
+# one. The token is random, drawn for each answer and absent from it, so an answer cannot forge
+# the placeholder of a formula (which would put markup where the author wrote text).
+_TOKEN_FIRST = 0xE100
+_TOKEN_LENGTH = 12  # 96 random bits
+_DIGIT_ZERO = 0xE010
+PLACEHOLDER_END = "\ue01f"
+"""The character that ends every placeholder, after the formula's number."""
+PLACEHOLDER_DIGITS = "[\ue010-\ue019]+"
+"""A pattern for the formula's number in a placeholder, one private-use character a digit."""
+_TO_DIGIT_CHARS = str.maketrans({str(d): chr(_DIGIT_ZERO + d) for d in range(10)})
 
-    Letters and digits only, so no Markdown syntax can change it, and the closing ``QT``
-    keeps ``QTMATH1QT`` from matching inside ``QTMATH12QT``.
+
+def new_math_token(text: str) -> str:
+    """A random placeholder token that does not occur in ``text``.
+
+    Args:
+        text: The answer the placeholders will stand in.
+
+    Returns:
+        Twelve private-use characters, 96 random bits.
+    """
+    while True:
+        token = "".join(chr(_TOKEN_FIRST + byte) for byte in secrets.token_bytes(_TOKEN_LENGTH))
+        if token not in text:
+            return token
+
+
+def math_placeholder(index: int, token: str) -> str:
+    """Return the placeholder for formula number ``index`` of the answer with ``token``.
+
+    The number is written in private-use digits and closed by ``PLACEHOLDER_END``, so the
+    placeholder of formula 1 never matches inside that of formula 12.
 
     Args:
         index: Position of the formula in ``PreparedAnswer.math``.
+        token: ``PreparedAnswer.token``.
 
     Returns:
         The placeholder text.
     """
-    return f"QTMATH{index}QT"
+    return token + str(index).translate(_TO_DIGIT_CHARS) + PLACEHOLDER_END
+
+
+def placeholder_index(digits: str) -> int:
+    """The formula number written in a placeholder's private-use digits."""
+    return int("".join(str(ord(char) - _DIGIT_ZERO) for char in digits))
 
 
 # ---------------------------------------------------------------------------------------
@@ -611,12 +655,14 @@ def prepare_answer(
     """
     text = repair_mojibake(raw) if fix_mojibake else raw
     segments = _Scanner(text).run()
-    markdown, spans = _replace_math(segments, html_tags)
-    return PreparedAnswer(_normalise_blocks(markdown, spans, nested_fences), spans)
+    token = new_math_token(text) if any(s.math is not None for s in segments) else ""
+    markdown, spans = _replace_math(segments, html_tags, token)
+    display_lines = _DisplayLines(spans, token)
+    return PreparedAnswer(_normalise_blocks(markdown, display_lines, nested_fences), spans, token)
 
 
 def _replace_math(
-    segments: list[_Segment], html_tags: frozenset[str] | None
+    segments: list[_Segment], html_tags: frozenset[str] | None, token: str
 ) -> tuple[str, tuple[MathSpan, ...]]:
     """Join the segments, putting placeholders for math and escaping stray tags in text."""
     parts: list[str] = []
@@ -629,7 +675,7 @@ def _replace_math(
                 text = _escape_tags(text, html_tags).replace("\\$", "$")
             parts.append(text)
         else:
-            parts.append(math_placeholder(len(spans)))
+            parts.append(math_placeholder(len(spans), token))
             spans.append(segment.math)
     return "".join(parts), tuple(spans)
 
@@ -655,7 +701,6 @@ def _escape_tags(text: str, allowed: frozenset[str] | None) -> str:
 _LIST_ITEM = re.compile(r"(?P<indent>[ ]*)(?P<marker>[-*+]|(?P<number>\d{1,9})[.)])(?P<gap>[ ]+|$)")
 _HEADING = re.compile(r"[ ]*#{1,6}(?:[ ]|$)")
 _TABLE_DELIMITER = re.compile(r"[ ]*\|?[ ]*:?-+:?[ ]*(?:\|[ ]*:?-+:?[ ]*)*\|?[ ]*$")
-_PLACEHOLDER_LINE = re.compile(r"[ ]*QTMATH(\d+)QT[ ]*$")
 # Lists nest at most this deep; deeper items become items of the deepest list. Each level costs
 # Python-Markdown (and this module) several stack frames, and a few hundred levels would end the
 # build with a RecursionError.
@@ -692,8 +737,7 @@ class _List:
 _Block = _Leaf | _List
 
 
-def _normalise_blocks(markdown: str, spans: tuple[MathSpan, ...], mode: NestedFences) -> str:
-    display_lines = _DisplayLines(spans)
+def _normalise_blocks(markdown: str, display_lines: _DisplayLines, mode: NestedFences) -> str:
     blocks = _BlockParser(markdown.split("\n")).parse()
     _merge_interrupted_lists(blocks)
     _lift_headings(blocks)
@@ -731,16 +775,20 @@ def _lift_headings(blocks: list[_Block]) -> None:
 class _DisplayLines:
     """Recognises a line that is only the placeholder of a display formula."""
 
-    def __init__(self, spans: tuple[MathSpan, ...]) -> None:
+    def __init__(self, spans: tuple[MathSpan, ...], token: str) -> None:
         self.spans = spans
+        self.token = token
+        self.line = re.compile(
+            f"[ ]*{re.escape(token)}({PLACEHOLDER_DIGITS}){PLACEHOLDER_END}[ ]*$"
+        )
 
     def __call__(self, line: str) -> bool:
-        if "QTMATH" not in line:
+        if not self.token or self.token not in line:
             return False
-        match = _PLACEHOLDER_LINE.match(line)
+        match = self.line.match(line)
         if match is None:
             return False
-        index = int(match.group(1))
+        index = placeholder_index(match.group(1))
         return index < len(self.spans) and self.spans[index].display
 
 

@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mkdocs_quicktakes.answer import math_placeholder
 from mkdocs_quicktakes.dates import iso_datetime
 from mkdocs_quicktakes.feeds import ATOM_NAME, RSS_NAME
 from mkdocs_quicktakes.mathml import fill_math_text
@@ -145,7 +144,7 @@ def answer_excerpt(prepared: PreparedAnswer, limit: int = EXCERPT_LENGTH) -> str
 
 def _running_text(prepared: PreparedAnswer) -> Iterator[str]:
     """Lines of running text without list markers: no fences, headings, tables or display math."""
-    display = {math_placeholder(i) for i, span in enumerate(prepared.math) if span.display}
+    display = {prepared.placeholder(i) for i, span in enumerate(prepared.math) if span.display}
     fence = ""
     for line in prepared.markdown.split("\n"):
         opened = _FENCE.match(line)
@@ -163,7 +162,7 @@ def _running_text(prepared: PreparedAnswer) -> Iterator[str]:
 
 def _plain_text(lines: list[str], prepared: PreparedAnswer) -> str:
     text = _plain_inline("\n".join(lines))
-    return " ".join(fill_math_text(text, prepared.math).split())
+    return " ".join(fill_math_text(text, prepared.math, prepared.token).split())
 
 
 def _plain_inline(text: str) -> str:

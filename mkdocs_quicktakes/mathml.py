@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Literal
 
 from latex2mathml.converter import convert
 
+from mkdocs_quicktakes.answer import PLACEHOLDER_DIGITS, PLACEHOLDER_END, placeholder_index
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -24,6 +26,7 @@ __all__ = [
     "fill_math",
     "fill_math_text",
     "latex_to_mathml",
+    "mathml_allowlist",
     "plain_text_of_math",
 ]
 
@@ -58,8 +61,8 @@ _ALIGNMENT_ENVIRONMENT = re.compile(
 )
 _ENVIRONMENT_OR_ROW_BREAK = re.compile(r"\\begin\{|\\end\{|\\\\|\\.", re.DOTALL)
 _EMPTY_CONTAINERS = frozenset({f"{_MATHML_NS}math", f"{_MATHML_NS}mrow"})
-_PLACEHOLDER = re.compile(r"QTMATH(\d+)QT")
-_DISPLAY_PARAGRAPH = re.compile(r"<p>\s*QTMATH(\d+)QT\s*</p>")
+# A tag (or comment) as browsers read it: a quoted attribute value may hold ">".
+_TAG = re.compile(r"""<[A-Za-z/!?][^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>""")
 
 
 class MathConversionError(ValueError):
@@ -140,24 +143,32 @@ def _check_element(element: ET.Element, tex: str) -> None:
 
 
 def fill_math(
-    html_text: str, spans: Sequence[MathSpan], *, mode: MathMode
+    html_text: str, spans: Sequence[MathSpan], *, mode: MathMode, token: str
 ) -> tuple[str, list[MathSpan]]:
     """Put the formulas back into HTML rendered from a prepared answer.
 
-    With ``mode="mathml"`` each placeholder becomes MathML, and a display formula alone in
-    its paragraph becomes ``<div class="qt-math qt-math--display">``. With ``mode="none"``
+    With ``mode="mathml"`` each placeholder in text becomes MathML, and a display formula alone
+    in its paragraph becomes ``<div class="qt-math qt-math--display">``. With ``mode="none"``
     each becomes its source, delimiters included, HTML-escaped, for a client-side renderer.
-    A formula that cannot be converted becomes ``<code class="qt-math-error">``.
+    A formula that cannot be converted becomes ``<code class="qt-math-error">``. A placeholder
+    inside a tag (a link's URL, an image's ``alt``) becomes the formula's source, escaped for an
+    attribute value, in either mode: markup never goes into an attribute.
+
+    The result is not sanitised: the caller sanitises it afterwards, as the last step.
 
     Args:
         html_text: HTML rendered from ``PreparedAnswer.markdown``.
         spans: ``PreparedAnswer.math``.
         mode: ``"mathml"`` or ``"none"``.
+        token: ``PreparedAnswer.token``.
 
     Returns:
         The HTML, and the spans that could not be converted (for the caller to report).
     """
     failures: list[MathSpan] = []
+    if not spans or not token:
+        return html_text, failures
+    placeholder = _placeholder_pattern(token)
 
     def render(span: MathSpan) -> str | None:
         if mode == "none":
@@ -167,6 +178,14 @@ def fill_math(
         except MathConversionError:
             failures.append(span)
             return None
+
+    def in_attribute(match: re.Match[str]) -> str:
+        span = _span_at(spans, match.group(1))
+        return match.group(0) if span is None else html.escape(span.source)
+
+    def in_tag(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        return placeholder.sub(in_attribute, tag) if token in tag else tag
 
     def display_paragraph(match: re.Match[str]) -> str:
         span = _span_at(spans, match.group(1))
@@ -184,12 +203,19 @@ def fill_math(
         rendered = render(span)
         return _error_code(span) if rendered is None else rendered
 
-    filled = _DISPLAY_PARAGRAPH.sub(display_paragraph, html_text)
-    return _PLACEHOLDER.sub(inline, filled), failures
+    filled = _TAG.sub(in_tag, html_text)
+    display = re.compile(rf"<p>\s*{placeholder.pattern}\s*</p>")
+    filled = display.sub(display_paragraph, filled)
+    return placeholder.sub(inline, filled), failures
+
+
+def _placeholder_pattern(token: str) -> re.Pattern[str]:
+    """Matches the placeholders of the answer with ``token``; group 1 is the formula's number."""
+    return re.compile(f"{re.escape(token)}({PLACEHOLDER_DIGITS}){PLACEHOLDER_END}")
 
 
 def _span_at(spans: Sequence[MathSpan], digits: str) -> MathSpan | None:
-    index = int(digits)
+    index = placeholder_index(digits)
     return spans[index] if index < len(spans) else None
 
 
@@ -209,21 +235,39 @@ def plain_text_of_math(span: MathSpan) -> str:
     return " ".join(span.tex.split())
 
 
-def fill_math_text(text: str, spans: Sequence[MathSpan]) -> str:
-    """Replace the placeholders in plain text (a TOC title) by each formula's LaTeX.
-
-    The result is plain text, not HTML: whoever puts it into HTML escapes it.
+def fill_math_text(
+    text: str, spans: Sequence[MathSpan], token: str, *, escape: bool = False
+) -> str:
+    """Replace the placeholders in text (a TOC title, an excerpt) by each formula's LaTeX.
 
     Args:
-        text: Plain text that may hold placeholders.
+        text: Text that may hold placeholders.
         spans: ``PreparedAnswer.math``.
+        token: ``PreparedAnswer.token``.
+        escape: Escape each formula for HTML, because ``text`` is HTML-escaped text (a TOC
+            title) rather than plain text (which whoever puts it into HTML escapes).
 
     Returns:
         The text with ``plain_text_of_math`` of each formula in place of its placeholder.
     """
+    if not token or token not in text:
+        return text
 
     def plain(match: re.Match[str]) -> str:
         span = _span_at(spans, match.group(1))
-        return match.group(0) if span is None else plain_text_of_math(span)
+        if span is None:
+            return match.group(0)
+        latex = plain_text_of_math(span)
+        return html.escape(latex) if escape else latex
 
-    return _PLACEHOLDER.sub(plain, text)
+    return _placeholder_pattern(token).sub(plain, text)
+
+
+def mathml_allowlist() -> tuple[frozenset[str], frozenset[str]]:
+    """The MathML elements and attributes the converter may emit, for the sanitizer.
+
+    Formulas are put into an answer before it is sanitised; the sanitizer keeps exactly these
+    (and ``xmlns`` on ``<math>``), so this one list decides both what a conversion may produce
+    and what survives sanitising.
+    """
+    return _MATHML_ELEMENTS, _MATHML_ATTRIBUTES

@@ -15,12 +15,18 @@ from mkdocs_quicktakes.dates import iso_datetime, resolve_locale
 from mkdocs_quicktakes.head import place_head_tags, prepare_head_tags, replace_head_tags
 from mkdocs_quicktakes.labels import labels_for
 from mkdocs_quicktakes.lookahead import Lookahead
-from mkdocs_quicktakes.mathml import MathMode, fill_math_text
+from mkdocs_quicktakes.mathml import MathMode
 from mkdocs_quicktakes.model import Problem
 from mkdocs_quicktakes.page import QuickTakePage
 from mkdocs_quicktakes.page_head import HeadOptions, SiteSettings, question_head_tags, site_info
 from mkdocs_quicktakes.reading import ReadResult, ReadSettings
-from mkdocs_quicktakes.render import FinishedHtml, RenderSettings, finish_answer_html
+from mkdocs_quicktakes.render import (
+    FinishedHtml,
+    RenderSettings,
+    finish_answer_html,
+    toc_id,
+    toc_title,
+)
 from mkdocs_quicktakes.report import Report, write_report
 from mkdocs_quicktakes.seo import PageInfo, PageRef, SiteInfo, absolute_url, needs_answer_text
 from mkdocs_quicktakes.site import SiteBuild, files_to_read_ahead
@@ -404,7 +410,8 @@ def nested_fences_mode(extensions: list[str]) -> NestedFences:
 def _fill_toc_titles(toc: TableOfContents, prepared: PreparedAnswer) -> None:
     def fill(items: list[AnchorLink]) -> None:
         for item in items:
-            item.title = fill_math_text(item.title, prepared.math)
+            item.title = toc_title(item.title, prepared)
+            item.id = toc_id(item.id)
             fill(item.children)
 
     fill(list(toc))

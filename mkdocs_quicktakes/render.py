@@ -10,6 +10,7 @@ applies to HTML that MkDocs rendered, so both paths give the same page.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -19,11 +20,10 @@ import markdown
 from markdown.treeprocessors import Treeprocessor
 
 from mkdocs_quicktakes.mathml import fill_math, fill_math_text
-from mkdocs_quicktakes.sanitize import sanitize_html
+from mkdocs_quicktakes.sanitize import sanitize_html, sanitize_text
 from mkdocs_quicktakes.seo import answer_text
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from xml.etree.ElementTree import Element
 
     from mkdocs_quicktakes.answer import MathSpan, PreparedAnswer
@@ -52,6 +52,7 @@ class TocHeading(NamedTuple):
         return {"level": self.level, "id": self.id, "name": self.name, "children": children}
 
 
+_UNSAFE_IN_ATTRIBUTE = re.compile(r"[\"'<>&]")
 _ID = re.compile(r"""<[^>]*?\s(?:id|name)="([^"]+)\"""")
 # Python-Markdown writes e-mail links with this marker; MkDocs leaves such links alone too.
 _AMP_SUBSTITUTE = "\x02amp\x03"
@@ -121,14 +122,13 @@ def finish_answer_html(
         prepared: The prepared answer.
         settings: The build's render settings.
     """
+    # Plain text (escaped for JSON later), taken before the formulas go in, so each one reads
+    # as its LaTeX.
+    text = answer_text(html, prepared) if settings.answer_text else ""
+    html, failures = fill_math(html, prepared.math, mode=settings.math, token=prepared.token)
     if settings.answer_html == "sanitize":
-        # Before the formulas go in: the plugin's own MathML is not the author's HTML.
+        # The last step: nothing changes the HTML after it, so nothing can undo it.
         html = sanitize_html(html)
-    # Taken before the formulas are filled in, so each one reads as its LaTeX.
-    text = answer_text(html, prepared.math) if settings.answer_text else ""
-    if not prepared.math:
-        return FinishedHtml(html, text, ())
-    html, failures = fill_math(html, prepared.math, mode=settings.math)
     return FinishedHtml(html, text, tuple(failures))
 
 
@@ -153,24 +153,41 @@ class AnswerRenderer:
         finished = finish_answer_html(html, prepared, self.settings)
         return RenderedAnswer(
             finished=finished,
-            toc=toc_headings(tokens, prepared.math),
+            toc=toc_headings(tokens, prepared),
             anchor_ids=tuple(_ID.findall(finished.html)),
             self_anchors=dict(self._links.self_anchors),
             local_links=self._links.local_links,
         )
 
 
-def toc_headings(tokens: list[TocToken], math: Sequence[MathSpan]) -> tuple[TocHeading, ...]:
-    """The headings of Python-Markdown's TOC tokens, each formula in a title as its LaTeX."""
+def toc_headings(tokens: list[TocToken], prepared: PreparedAnswer) -> tuple[TocHeading, ...]:
+    """The headings of Python-Markdown's TOC tokens, each made safe by :func:`toc_title`."""
     return tuple(
         TocHeading(
             token["level"],
-            token["id"],
-            fill_math_text(token["name"], math),
-            toc_headings(token["children"], math),
+            toc_id(token["id"]),
+            toc_title(token["name"], prepared),
+            toc_headings(token["children"], prepared),
         )
         for token in tokens
     )
+
+
+def toc_title(name: str, prepared: PreparedAnswer) -> str:
+    """A heading's TOC title: escaped text, each formula as its LaTeX, no tag left.
+
+    Themes print TOC titles unescaped (mkdocs, material), so the title is sanitised to text
+    after its formulas are filled in.
+    """
+    return sanitize_text(fill_math_text(name, prepared.math, prepared.token, escape=True))
+
+
+def toc_id(anchor: str) -> str:
+    """A heading's id as the TOC links to it: escaped where themes print it raw (``href="#…"``).
+
+    Slugs never need it; an id written with ``attr_list`` might.
+    """
+    return html.escape(anchor) if _UNSAFE_IN_ATTRIBUTE.search(anchor) else anchor
 
 
 class _LinkScanner(Treeprocessor):

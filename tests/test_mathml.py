@@ -16,7 +16,7 @@ import yaml
 from bs4 import BeautifulSoup, Tag
 from conftest import CORPUS, SEED, shared_files
 
-from mkdocs_quicktakes.answer import MathSpan, math_placeholder, prepare_answer
+from mkdocs_quicktakes.answer import MathSpan, math_placeholder, new_math_token, prepare_answer
 from mkdocs_quicktakes.mathml import (
     MathConversionError,
     fill_math,
@@ -136,6 +136,8 @@ def test_conversion_error_is_a_value_error() -> None:
 
 # --- fill_math ---------------------------------------------------------------------------
 
+TOKEN = new_math_token("")
+
 DISPLAY = MathSpan("$$\nE = mc^2\n$$", "E = mc^2", display=True)
 INLINE = MathSpan("$ a < b $", "a < b", display=False)
 BROKEN = MathSpan("$\\frac{a}{$", "\\frac{a}{", display=False)
@@ -146,7 +148,9 @@ def html_with(*spans_in_paragraphs: str) -> str:
 
 
 def test_display_formula_alone_in_its_paragraph_becomes_a_display_div() -> None:
-    html, failures = fill_math(html_with(math_placeholder(0)), [DISPLAY], mode="mathml")
+    html, failures = fill_math(
+        html_with(math_placeholder(0, TOKEN)), [DISPLAY], mode="mathml", token=TOKEN
+    )
     soup = BeautifulSoup(html, "html.parser")
     assert soup.find("p") is None
     div = soup.find("div", class_="qt-math qt-math--display")
@@ -158,7 +162,9 @@ def test_display_formula_alone_in_its_paragraph_becomes_a_display_div() -> None:
 
 
 def test_inline_formula_becomes_inline_mathml_in_its_paragraph() -> None:
-    html, _ = fill_math(html_with(f"so {math_placeholder(0)} holds"), [INLINE], mode="mathml")
+    html, _ = fill_math(
+        html_with(f"so {math_placeholder(0, TOKEN)} holds"), [INLINE], mode="mathml", token=TOKEN
+    )
     paragraph = BeautifulSoup(html, "html.parser").find("p")
     assert isinstance(paragraph, Tag)
     math = paragraph.find("math")
@@ -169,9 +175,10 @@ def test_inline_formula_becomes_inline_mathml_in_its_paragraph() -> None:
 
 def test_mode_none_puts_back_the_escaped_source_with_delimiters() -> None:
     html, failures = fill_math(
-        html_with(f"so {math_placeholder(0)} holds", math_placeholder(1)),
+        html_with(f"so {math_placeholder(0, TOKEN)} holds", math_placeholder(1, TOKEN)),
         [INLINE, DISPLAY],
         mode="none",
+        token=TOKEN,
     )
     assert html == "<p>so $ a &lt; b $ holds</p><p>$$\nE = mc^2\n$$</p>"
     assert failures == []
@@ -179,9 +186,10 @@ def test_mode_none_puts_back_the_escaped_source_with_delimiters() -> None:
 
 def test_unconvertible_formula_is_shown_as_code_and_reported() -> None:
     html, failures = fill_math(
-        html_with(math_placeholder(0), f"and {math_placeholder(1)}"),
+        html_with(math_placeholder(0, TOKEN), f"and {math_placeholder(1, TOKEN)}"),
         [BROKEN, INLINE],
         mode="mathml",
+        token=TOKEN,
     )
     soup = BeautifulSoup(html, "html.parser")
     error = soup.find("code", class_="qt-math-error")
@@ -193,13 +201,20 @@ def test_unconvertible_formula_is_shown_as_code_and_reported() -> None:
 
 def test_placeholders_are_not_confused_by_their_numbers() -> None:
     spans = [MathSpan(f"${n}$", f"x_{{{n}}}", display=False) for n in range(12)]
-    html, _ = fill_math(f"<p>{math_placeholder(1)} {math_placeholder(11)}</p>", spans, mode="none")
+    html, _ = fill_math(
+        f"<p>{math_placeholder(1, TOKEN)} {math_placeholder(11, TOKEN)}</p>",
+        spans,
+        mode="none",
+        token=TOKEN,
+    )
     assert html == "<p>$1$ $11$</p>"
 
 
 def test_a_placeholder_with_no_span_is_left_alone() -> None:
-    html, failures = fill_math("<p>QTMATH7QT</p>", [INLINE], mode="mathml")
-    assert html == "<p>QTMATH7QT</p>"
+    html, failures = fill_math(
+        f"<p>{math_placeholder(7, TOKEN)}</p>", [INLINE], mode="mathml", token=TOKEN
+    )
+    assert html == f"<p>{math_placeholder(7, TOKEN)}</p>"
     assert failures == []
 
 
@@ -209,8 +224,10 @@ def test_plain_text_of_math_is_the_tex_on_one_line() -> None:
 
 
 def test_fill_math_text_puts_the_tex_into_plain_text() -> None:
-    title = f"Expression for {math_placeholder(0)}"
-    assert fill_math_text(title, [MathSpan("$ dE_x $", "dE_x", False)]) == "Expression for dE_x"
+    title = f"Expression for {math_placeholder(0, TOKEN)}"
+    assert (
+        fill_math_text(title, [MathSpan("$ dE_x $", "dE_x", False)], TOKEN) == "Expression for dE_x"
+    )
 
 
 # --- every corpus formula ---------------------------------------------------------------
@@ -234,7 +251,7 @@ def test_every_formula_of_every_answer_converts_faithfully(source: Path) -> None
         assert symbols.count("\u00ac") == counted(span.tex, "\\neg"), span.tex
         assert "\\" not in symbols, span.tex  # no command left unconverted
     html = markdown.Markdown(extensions=["toc", "tables", "fenced_code"]).convert(prepared.markdown)
-    filled, failures = fill_math(html, prepared.math, mode="mathml")
+    filled, failures = fill_math(html, prepared.math, mode="mathml", token=prepared.token)
     assert failures == []
     assert filled.count("<math ") == len(prepared.math)
-    assert "QTMATH" not in filled
+    assert not prepared.math or prepared.token not in filled
