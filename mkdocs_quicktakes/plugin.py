@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from jinja2 import TemplateNotFound
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
@@ -19,10 +19,13 @@ from mkdocs_quicktakes.mathml import MathMode
 from mkdocs_quicktakes.model import Problem
 from mkdocs_quicktakes.page import QuickTakePage
 from mkdocs_quicktakes.page_head import HeadOptions, SiteSettings, question_head_tags, site_info
+from mkdocs_quicktakes.page_meta import page_meta
 from mkdocs_quicktakes.reading import ReadResult, ReadSettings
 from mkdocs_quicktakes.render import (
     FinishedHtml,
     RenderSettings,
+    answer_extension_configs,
+    answer_extensions,
     finish_answer_html,
     toc_id,
     toc_title,
@@ -149,6 +152,12 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         self._report.files_checked = len(files.documentation_pages())
         # Here, not in on_config: plugins later in the list may still add Markdown extensions.
         self._read_settings = self._make_read_settings(config)
+        _, left_out = answer_extensions(config.markdown_extensions)
+        if left_out:
+            log.info(
+                f"answers are rendered without {', '.join(left_out)}: it reads files named in "
+                "the text (see the Security page of the plugin's documentation)"
+            )
         try:
             build = SiteBuild.start(
                 files,
@@ -226,6 +235,8 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         Every page is read and rendered by now, so all they depend on is known.
         """
         self._stop_helpers()
+        if self._takes:
+            _check_template(env, self.config.template)
         if len(self._takes) < LOOKAHEAD_PAGES or self.config.workers == 1:
             return
         # In MkDocs' build order, so each result arrives just before its page is built.
@@ -336,10 +347,10 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
             raise PluginError(f"quicktakes: option 'locale': {error}") from error
 
     def _make_read_settings(self, config: MkDocsConfig) -> ReadSettings:
-        extensions = config.markdown_extensions
+        extensions, _ = answer_extensions(config.markdown_extensions)
         render = RenderSettings(
             extensions=tuple(extensions),
-            extension_configs=config.mdx_configs or {},
+            extension_configs=answer_extension_configs(config.mdx_configs or {}),
             math=cast(MathMode, self.config.math),
             answer_html=cast("AnswerHtml", self.config.answer_html),
             answer_text=needs_answer_text(self.config.structured_data),
@@ -362,15 +373,11 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         self._report.log(log, problems)
 
     def _set_page_meta(self, page: Page, take: QuickTake) -> None:
-        # Themes print page.meta.title and page.meta.author unescaped (in the nav, breadcrumbs and
-        # head), so they receive HTML-escaped text. Quotes too: readthedocs prints the title in the
-        # neighbouring pages' title="..." attributes of its Previous/Next buttons.
-        page.meta["title"] = escape(take.title)
-        # Material prints page.meta.description unescaped; never the front matter's own value.
-        page.meta["description"] = escape(take.description)
-        if take.author:
-            page.meta["author"] = escape(take.author)
-        page.meta.setdefault("template", self.config.template)
+        # The allowlisted keys again, escaped (page_meta.py), in case a plugin supplied the
+        # page's source; a template another plugin chose is kept.
+        meta = page_meta(take, self.config.template)
+        page.meta.setdefault("template", meta.pop("template"))
+        page.meta.update(meta)
         if take.date is not None:
             # The sitemap's lastmod: the QuickTake's date, not the build date.
             page.update_date = iso_datetime(take.date)[:10]
@@ -390,6 +397,16 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         trail = self._build.catalog.breadcrumbs(take) if self._build else ()
         crumbs = tuple(PageRef(crumb.name, absolute_url(site.url, crumb.url)) for crumb in trail)
         return PageInfo(page.canonical_url or "", self._answer_texts.get(take.src_uri, ""), crumbs)
+
+
+def _check_template(env: Environment, name: str) -> None:
+    """Stop the build with one clear message, not a traceback, when ``template`` is missing."""
+    try:
+        env.get_template(name)
+    except TemplateNotFound as error:
+        raise PluginError(
+            f"quicktakes: option 'template': no template {name!r} in the theme or its custom_dir"
+        ) from error
 
 
 def _config_folder(config: MkDocsConfig) -> Path:

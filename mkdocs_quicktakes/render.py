@@ -24,6 +24,7 @@ from mkdocs_quicktakes.sanitize import sanitize_html, sanitize_text
 from mkdocs_quicktakes.seo import answer_text
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from xml.etree.ElementTree import Element
 
     from mkdocs_quicktakes.answer import MathSpan, PreparedAnswer
@@ -58,13 +59,79 @@ _ID = re.compile(r"""<[^>]*?\s(?:id|name)="([^"]+)\"""")
 _AMP_SUBSTITUTE = "\x02amp\x03"
 
 
+FILE_READING_EXTENSIONS: tuple[str, ...] = (
+    "pymdownx.snippets",  # --8<-- "file" puts a file (or a URL) into the page
+    "pymdownx.b64",  # embeds image files of the project
+    "markdown_include",  # markdown-include: {!file!}
+    "mdx_include",  # {! file !}
+    "plantuml_markdown",  # reads diagram files, calls a PlantUML server or program
+    "markdown_inline_graphviz",  # runs the dot program
+)
+"""Markdown extensions (by module) never applied to answers: they read files or run programs named
+in the text, so an answer could publish a file of the project."""
+CODE_RUNNING_FENCES = ("markdown_exec",)
+"""Modules whose ``pymdownx.superfences`` custom fences run the code of a block (``exec="on"``);
+answers are rendered without those fences."""
+_SUPERFENCES = "pymdownx.superfences"
+
+
+def _module_of(extension: object) -> str:
+    """The module an entry of ``markdown_extensions`` comes from (a name or an object)."""
+    if isinstance(extension, str):
+        return extension.split(":", 1)[0]
+    return type(extension).__module__
+
+
+def _from_any(module: str, names: Sequence[str]) -> bool:
+    return any(module == name or module.startswith(name + ".") for name in names)
+
+
+def answer_extensions(extensions: Sequence[Any]) -> tuple[list[Any], list[str]]:
+    """The site's Markdown extensions that answers are rendered with, and the names left out.
+
+    Args:
+        extensions: The site's ``markdown_extensions`` (names or extension objects).
+
+    Returns:
+        The extensions without those of :data:`FILE_READING_EXTENSIONS`, and the modules of
+        those left out.
+    """
+    kept, dropped = [], []
+    for extension in extensions:
+        module = _module_of(extension)
+        if _from_any(module, FILE_READING_EXTENSIONS):
+            dropped.append(module)
+        else:
+            kept.append(extension)
+    return kept, dropped
+
+
+def answer_extension_configs(configs: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The site's ``mdx_configs`` for answers: superfences without fences that run code."""
+    fences = configs.get(_SUPERFENCES, {}).get("custom_fences")
+    if not fences:
+        return configs
+    safe = [
+        fence
+        for fence in fences
+        if not any(
+            _from_any(getattr(fence.get(key), "__module__", None) or "", CODE_RUNNING_FENCES)
+            for key in ("format", "validator")
+        )
+    ]
+    if len(safe) == len(fences):
+        return configs
+    return {**configs, _SUPERFENCES: {**configs[_SUPERFENCES], "custom_fences": safe}}
+
+
 @dataclass(frozen=True)
 class RenderSettings:
     """Everything an answer's HTML depends on besides the answer.
 
     Attributes:
-        extensions: The site's ``markdown_extensions``, by name.
-        extension_configs: The site's ``mdx_configs``.
+        extensions: The site's ``markdown_extensions``, by name, without those that read files
+            (see :func:`answer_extensions`).
+        extension_configs: The site's ``mdx_configs``, without fences that run code.
         math: The option ``math``.
         answer_html: The option ``answer_html``.
         answer_text: Whether to keep the answer as plain text (JSON-LD that holds the answer).

@@ -210,7 +210,7 @@ class SiteBuild:
     def _make_pages(self, files: Files, config: MkDocsConfig) -> None:
         # After the moves: a page takes its url and canonical url from its file when made.
         for src_uri, read in self.reads.items():
-            QuickTakePage(files.src_uris[src_uri], config, read)
+            QuickTakePage(files.src_uris[src_uri], config, read, self.options.template)
 
     def _build_catalog(self, files: Files, config: MkDocsConfig) -> None:
         options = HubOptions(
@@ -315,7 +315,9 @@ class SiteBuild:
 
     def set_hub_meta(self, page: Page, hub: HubPage) -> None:
         """Title, template and sitemap date of a hub page."""
-        page.meta["title"] = escape(hub_title(hub, self.catalog, self.labels), quote=False)
+        # Escaped with quotes, as a Q&A page's title is: themes print page titles unescaped, in
+        # text and in attributes (readthedocs' Previous/Next buttons have title="...").
+        page.meta["title"] = escape(hub_title(hub, self.catalog, self.labels))
         page.meta["template"] = HUB_TEMPLATE if hub.subject_key else SUBJECTS_TEMPLATE
         subject = self.catalog.subject_by_key(hub.subject_key)
         entries = subject.entries if subject else self.catalog.entries

@@ -20,6 +20,7 @@ from mkdocs_quicktakes.model import (
     is_quicktake,
     parse_quicktake,
 )
+from mkdocs_quicktakes.page_meta import template_problem
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -188,6 +189,8 @@ def check_source(source: SourceFile, *, max_answer_bytes: int = 0) -> CheckedFil
     if not source.usable or not is_quicktake(source.meta):
         return CheckedFile(source, None, source.problems)
     take, problems = parse_quicktake(source.meta, source.src_uri)
+    if refused := template_problem(source.meta, source.src_uri):
+        problems.append(refused)
     if take is not None and (too_big := answer_size_problem(take, max_answer_bytes)):
         take = None
         problems.append(too_big)
