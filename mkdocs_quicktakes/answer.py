@@ -12,8 +12,9 @@ This module is pure: it imports nothing from MkDocs.
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import re
-import secrets
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -97,7 +98,8 @@ class PreparedAnswer:
     Attributes:
         markdown: The Markdown; ``math[i]`` stands in it as ``math_placeholder(i, token)``.
         math: The formulas, in order of appearance.
-        token: The random start of this answer's placeholders (see :func:`math_placeholder`).
+        token: The start of this answer's placeholders, absent from its text (see
+            :func:`new_math_token`).
     """
 
     markdown: str
@@ -111,10 +113,12 @@ class PreparedAnswer:
 
 # Placeholders are made of private-use characters: no Markdown syntax acts on them, and every
 # slugify of Python-Markdown, pymdownx and Material drops them, so a heading's id never holds
-# one. The token is random, drawn for each answer and absent from it, so an answer cannot forge
-# the placeholder of a formula (which would put markup where the author wrote text).
+# one. Each answer has its own token, which never occurs in the answer's text, so no text of an
+# answer (even in code) can pass for a placeholder and be replaced by a formula. The token is a
+# cryptographic hash of the text: unpredictable without the whole text, the same in the build
+# process, in workers and in the cache, so a page's Markdown is the same in every build.
 _TOKEN_FIRST = 0xE100
-_TOKEN_LENGTH = 12  # 96 random bits
+_TOKEN_LENGTH = 12  # 96 bits
 _DIGIT_ZERO = 0xE010
 PLACEHOLDER_END = "\ue01f"
 """The character that ends every placeholder, after the formula's number."""
@@ -124,18 +128,22 @@ _TO_DIGIT_CHARS = str.maketrans({str(d): chr(_DIGIT_ZERO + d) for d in range(10)
 
 
 def new_math_token(text: str) -> str:
-    """A random placeholder token that does not occur in ``text``.
+    """The placeholder token of an answer: derived from ``text`` and absent from it.
 
     Args:
         text: The answer the placeholders will stand in.
 
     Returns:
-        Twelve private-use characters, 96 random bits.
+        Twelve private-use characters (96 bits of a BLAKE2 hash of the text); should the text
+        hold them, the hash of the text with a counter instead.
     """
-    while True:
-        token = "".join(chr(_TOKEN_FIRST + byte) for byte in secrets.token_bytes(_TOKEN_LENGTH))
+    data = text.encode("utf-8", "surrogatepass")
+    for attempt in itertools.count():
+        digest = hashlib.blake2b(data, digest_size=_TOKEN_LENGTH, salt=attempt.to_bytes(16, "big"))
+        token = "".join(chr(_TOKEN_FIRST + byte) for byte in digest.digest())
         if token not in text:
             return token
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def math_placeholder(index: int, token: str) -> str:

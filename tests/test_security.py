@@ -16,7 +16,7 @@ from conftest import QUICKTAKE_PAGE, BuildSite, Site, quicktake
 from hostile import ThemeBaseline, html_pages, unsafe_markup, visible
 from mkdocs.exceptions import Abort
 
-from mkdocs_quicktakes.answer import PLACEHOLDER_END
+from mkdocs_quicktakes.answer import PLACEHOLDER_END, new_math_token
 from mkdocs_quicktakes.page_meta import PAGE_META_KEYS
 from mkdocs_quicktakes.render import answer_extension_configs, answer_extensions
 
@@ -144,6 +144,16 @@ def test_placeholder_lookalikes_typed_into_an_answer_stay_text(
     assert text is not None
     assert text.get_text().count(typed) == 3
     assert len(text.find_all("math")) == (1 if math == "mathml" else 0)
+
+
+def test_a_placeholder_token_is_the_same_in_every_build_and_never_in_its_answer() -> None:
+    text = r"Let $x$ be \ue100 QTMATH0QT"
+    token = new_math_token(text)
+    assert token == new_math_token(text)  # the same Markdown in workers, cache and builds
+    assert token not in text
+    holding = text + token  # an answer holding another answer's token gets its own
+    assert new_math_token(holding) != token
+    assert new_math_token(holding) not in holding
 
 
 # --- 3. Hub titles were escaped without quotes ------------------------------------------------
