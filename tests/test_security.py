@@ -19,6 +19,7 @@ from mkdocs.exceptions import Abort
 from mkdocs_quicktakes.answer import PLACEHOLDER_END, new_math_token
 from mkdocs_quicktakes.page_meta import PAGE_META_KEYS
 from mkdocs_quicktakes.render import answer_extension_configs, answer_extensions
+from mkdocs_quicktakes.source import check_source, parse_source
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -223,6 +224,16 @@ def test_a_missing_template_is_a_message_naming_the_file_not_a_traceback(
     assert any(m.startswith("mkdocs_quicktakes: a.md:") for m in site.messages())
     with pytest.raises(Abort):  # --strict fails on it
         build_site(pages, strict=True)
+
+
+def test_the_checker_reports_a_template_key_with_its_line() -> None:
+    text = quicktake(template="main.html")
+    checked = check_source(parse_source(text.encode(), "q/a.md"))
+    [problem] = [p for p in checked.problems if p.key == "template"]
+    line = text.splitlines().index("template: main.html") + 1
+    assert problem.message().startswith(f"q/a.md:{line}: 'template': expected no 'template' key")
+    assert problem.severity == "warning"
+    assert checked.take is not None  # the page is still built
 
 
 def test_a_missing_template_option_stops_the_build_with_one_message(
