@@ -69,7 +69,8 @@ def rss_xml(feed: Feed) -> str:
     channel = ET.SubElement(rss, "channel")
     _text(channel, "title", feed.title)
     _text(channel, "link", feed.link)
-    _text(channel, "description", feed.description or feed.title)
+    # Readers take a description as HTML: a subject's name (in its hub's description) is escaped.
+    _text(channel, "description", html.escape(feed.description or feed.title, quote=False))
     _text(channel, "language", feed.language.replace("_", "-"))
     ET.SubElement(
         channel,

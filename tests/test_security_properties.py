@@ -16,6 +16,7 @@ import functools
 import os
 import string
 import tempfile
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 THEMES = ("mkdocs", "readthedocs", "material")
-EXAMPLES = int(os.environ.get("QT_HYPOTHESIS_EXAMPLES", "30"))
+EXAMPLES = int(os.environ.get("QT_HYPOTHESIS_EXAMPLES", "100"))
 CAMPAIGN = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -188,6 +189,10 @@ def _check(site_dir: Path, page: dict[str, Any], math: str, known: ThemeBaseline
     for path in html_pages(site_dir):
         soup = BeautifulSoup(path.read_text("utf-8"), "html.parser")
         assert unsafe_markup(soup, known) == [], path.relative_to(site_dir)
+    for feed in site_dir.rglob("rss.xml"):
+        # Readers show an RSS description as HTML: the excerpt must hold no element at all.
+        for description in ET.fromstring(feed.read_bytes()).iter("description"):
+            assert BeautifulSoup(description.text or "", "html.parser").find(True) is None
     qa = site_dir / QUICKTAKE_PAGE
     if not qa.exists():  # a url or subject the plugin refused: the page went elsewhere
         return
