@@ -91,9 +91,10 @@ def sanitize_text(html_text: str) -> str:
 
     Python-Markdown gives a title as escaped text already; this also holds for titles that an
     extension or another plugin made, so that no tag from a file reaches the table of contents.
-    Quotes are escaped too, so the text is safe in an attribute value as well.
+    Quotes stay as Python-Markdown leaves them: themes print TOC titles as text, never inside an
+    attribute (Material's ``aria-label`` strips and escapes the title itself).
     """
-    return _text_cleaner().clean(html_text).replace('"', "&quot;").replace("'", "&#x27;")
+    return _text_cleaner().clean(html_text)
 
 
 @lru_cache(maxsize=1)
