@@ -345,6 +345,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
             render=render,
             # Extension objects (plugins add some) keep state for their plugin: MkDocs renders.
             render_ahead=self.config.render_ahead and all(isinstance(e, str) for e in extensions),
+            time_limit=max(0.0, float(self.config.time_limit)),
         )
 
     def _note_finished(self, page: Page, finished: FinishedHtml) -> None:

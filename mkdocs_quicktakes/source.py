@@ -7,11 +7,20 @@ The checker command reads files through the same functions, so both apply the sa
 
 from __future__ import annotations
 
+import json
 import re
+import sys
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
+import frontmatter
 import yaml
+from frontmatter.default_handlers import BaseHandler, JSONHandler
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 from mkdocs_quicktakes.model import (
     Problem,
@@ -19,6 +28,7 @@ from mkdocs_quicktakes.model import (
     answer_size_problem,
     is_quicktake,
     parse_quicktake,
+    shorten,
 )
 
 if TYPE_CHECKING:
@@ -37,19 +47,184 @@ _FIRST_YAML_LINE = 2
 # decides whether checking 10,000 files takes two seconds or thirty.
 _LibyamlLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR_TAG = "tag:yaml.org,2002:str"
+MAX_EXPANDED_VALUES = 10_000
+"""The most values a front matter may hold once its YAML aliases are expanded.
+
+An alias re-uses a value without copying it, so nine lines of aliases can stand for 10^8 values,
+which anything that walks or prints the front matter then pays for. Real QuickTakes front matter
+holds a few dozen values and no alias at all."""
+# A key of a front matter of one of the other formats names where it starts, like YAML's.
+_UNCLOSED_KEY = re.compile(r"[ \t]*[\w\"'-][^\n]*:(?:[ \t]|$)", re.MULTILINE)
 
 
 class _Loader(_LibyamlLoader):  # type: ignore[valid-type,misc]
-    """The safe loader, with text values taken straight from the parsed node.
+    """The safe loader, with text values taken straight from the parsed node, and guards.
 
     Nearly every node of a front matter is text, and PyYAML's constructor, written in Python,
     spends three calls on each to return the node's value; that is a fifth of reading a file.
+    It also notes keys written twice (YAML keeps the last without a word), keeps a date YAML
+    cannot build (``2025-13-45``) or a number Python will not convert (5,000 digits) as text,
+    so the schema names it, and refuses aliases that expand to too many values.
     """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[str, int]] = []
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        if _may_alias(self):
+            _count_expanded(node)
+        return super().construct_document(node)
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         if node.tag == _STR_TAG and type(node) is yaml.ScalarNode:
             return node.value
         return super().construct_object(node, deep)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        keys = [key.value for key, _ in node.value if type(key) is yaml.ScalarNode]
+        if len(set(keys)) != len(keys):
+            seen: set[str] = set()
+            for key, _ in node.value:
+                if type(key) is yaml.ScalarNode and key.value in seen:
+                    self.duplicates.append((key.value, key.start_mark.line + _FIRST_YAML_LINE))
+                seen.add(key.value)
+        return super().construct_mapping(node, deep)  # type: ignore[no-any-return]
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:  # 2025-13-45: the schema says what a date must be
+            return node.value
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+            return node.value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+
+
+class AliasBombError(yaml.YAMLError):
+    """A front matter whose aliases expand to more than :data:`MAX_EXPANDED_VALUES` values."""
+
+
+def _may_alias(loader: _Loader) -> bool:
+    """Whether the YAML text has an anchor and an alias character at all: real files do not."""
+    text = getattr(loader, "_qt_text", "")
+    return "&" in text and "*" in text
+
+
+def _count_expanded(root: yaml.Node) -> int:
+    """How many values ``root`` holds with every alias expanded; raises past the limit.
+
+    Each distinct node is sized once, so the walk is linear in the YAML text however large the
+    expansion would be.
+    """
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = _children(node)
+        if children_done or not children:
+            size = 1 + sum(sizes.get(id(child), 0) for child in children)
+            if size > MAX_EXPANDED_VALUES:
+                raise AliasBombError(
+                    f"YAML aliases that expand to more than {MAX_EXPANDED_VALUES:,} values"
+                )
+            sizes[id(node)] = size
+            continue
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in sizes)
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def load_yaml(text: str) -> tuple[Any, list[tuple[str, int]]]:
+    """Load one YAML front matter: the value and every key written twice, with its line.
+
+    Raises:
+        yaml.YAMLError: For a syntax error, or aliases that expand too far.
+    """
+    loader = _Loader(text)
+    loader._qt_text = text
+    try:
+        return loader.get_single_data(), loader.duplicates
+    finally:
+        loader.dispose()
+
+
+class _Format(BaseHandler):
+    """A front-matter format whose :meth:`read` also names the keys written twice."""
+
+    def read(self, fm: str) -> tuple[Any, list[tuple[str, int]]]:
+        """The front matter's value, and each key written again with its line (when known)."""
+        return self.load(fm), []
+
+
+class _YamlFormat(_Format):
+    """python-frontmatter's YAML format with the plugin's own split and loader.
+
+    The split keeps MkDocs' rule (``---`` opens, ``---`` or ``...`` closes) and the loader is
+    libyaml with the guards of :class:`_Loader`; python-frontmatter's own would be the
+    pure-Python loader, fifteen times slower.
+    """
+
+    FM_BOUNDARY = _OPENING_LINE
+    START_DELIMITER = END_DELIMITER = "---"
+
+    def split(self, text: str) -> tuple[str, str]:
+        front_matter = _front_matter_text(text)
+        if front_matter is None:
+            raise ValueError("unclosed")
+        return front_matter, ""
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return load_yaml(fm)[0]
+
+    def read(self, fm: str) -> tuple[Any, list[tuple[str, int]]]:
+        return load_yaml(fm)
+
+
+class _TomlFormat(_Format):
+    """TOML front matter between ``+++`` lines, read with the standard library's ``tomllib``."""
+
+    FM_BOUNDARY = re.compile(r"^\+{3}[ \t]*$", re.MULTILINE)
+    START_DELIMITER = END_DELIMITER = "+++"
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return tomllib.loads(fm)  # refuses a key written twice itself
+
+
+class _JsonFormat(_Format, JSONHandler):
+    """JSON front matter: an object whose ``{`` and ``}`` stand alone on their lines."""
+
+    def read(self, fm: str) -> tuple[Any, list[tuple[str, int]]]:
+        duplicates: list[tuple[str, int]] = []
+
+        def mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+            keys = [key for key, _ in pairs]
+            duplicates.extend((key, 0) for i, key in enumerate(keys) if key in keys[:i])
+            return dict(pairs)
+
+        return json.loads(fm, object_pairs_hook=mapping), duplicates
+
+
+FRONT_MATTER_FORMATS: tuple[_Format, ...] = (_YamlFormat(), _TomlFormat(), _JsonFormat())
+"""The front-matter formats python-frontmatter tells apart by their opening line."""
+_FORMAT_NAMES = {_YamlFormat: "YAML", _TomlFormat: "TOML", _JsonFormat: "JSON"}
 
 
 @dataclass(frozen=True)
@@ -115,21 +290,65 @@ def decode_source(data: bytes, src_uri: str) -> tuple[str | None, Problem | None
 
 
 def parse_front_matter(text: str, src_uri: str) -> SourceFile:
-    """Parse the YAML between the leading ``---`` lines; a file without it has empty meta."""
-    front_matter = _front_matter_text(text)
-    if front_matter is None:
+    """Parse the front matter python-frontmatter finds: YAML, TOML or JSON; none is empty meta."""
+    handler = cast("_Format | None", frontmatter.detect_format(text, FRONT_MATTER_FORMATS))
+    if handler is None:
         return SourceFile(src_uri)
+    name = _FORMAT_NAMES[type(handler)]
     try:
-        meta = yaml.load(front_matter, Loader=_Loader)
+        front_matter, _ = handler.split(text)
+    except ValueError:
+        return _unclosed(text, src_uri, handler)
+    try:
+        meta, duplicates = handler.read(front_matter)
     except yaml.YAMLError as error:
         return SourceFile(src_uri, problems=(_yaml_problem(error, src_uri),))
+    except (ValueError, RecursionError) as error:  # TOML and JSON syntax, too deep, too long
+        return SourceFile(src_uri, problems=(_format_problem(error, name, src_uri),))
     if meta is None:
         return SourceFile(src_uri)
     if not isinstance(meta, dict):
         found = type(meta).__name__
-        problem = Problem(src_uri, "(front matter)", "a YAML mapping", found, "error", 1)
+        problem = Problem(src_uri, "(front matter)", f"a {name} mapping", found, "error", 1)
         return SourceFile(src_uri, problems=(problem,))
-    return SourceFile(src_uri, meta, front_matter=front_matter)
+    problems = tuple(_duplicate_problem(src_uri, key, line) for key, line in duplicates)
+    if name != "YAML":
+        front_matter = ""  # lines of problems are looked up in YAML only
+    return SourceFile(src_uri, meta, problems, front_matter=front_matter)
+
+
+def _unclosed(text: str, src_uri: str, handler: _Format) -> SourceFile:
+    """A front matter that never closes is an error when it holds a key; else a plain page.
+
+    A Markdown page may well start with a ``---`` rule; one whose next line is a key meant the
+    rest as front matter, and MkDocs would publish it as text.
+    """
+    boundary = cast("re.Pattern[str]", handler.FM_BOUNDARY)
+    opening = cast("re.Match[str]", boundary.match(text))
+    start = opening.end() + (text[opening.end() : opening.end() + 1] == "\n")
+    if not isinstance(handler, _JsonFormat) and not _UNCLOSED_KEY.match(text, start):
+        return SourceFile(src_uri)
+    closing = "a closing } line" if isinstance(handler, _JsonFormat) else "a closing "
+    if not isinstance(handler, _JsonFormat):
+        closing += f"{handler.END_DELIMITER} line"
+    found = "none before the end of the file"
+    problem = Problem(src_uri, "(front matter)", closing, found, "error", 1)
+    return SourceFile(src_uri, problems=(problem,))
+
+
+def _format_problem(error: Exception, name: str, src_uri: str) -> Problem:
+    if isinstance(error, RecursionError):
+        found = "values nested too deep"
+        return Problem(src_uri, "(front matter)", f"valid {name}", found, "error")
+    line = getattr(error, "lineno", None)
+    reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+    found = "a syntax error: " + shorten(reason)
+    return Problem(src_uri, "(front matter)", f"valid {name}", found, "error", line and line + 1)
+
+
+def _duplicate_problem(src_uri: str, key: str, line: int) -> Problem:
+    found = f"{shorten(repr(key))} again; the last one is used"
+    return Problem(src_uri, key, "each key once", found, "warning", line or None)
 
 
 def _front_matter_text(text: str) -> str | None:
@@ -213,6 +432,8 @@ def _line_of(root: yaml.Node | None, problem: Problem) -> int | None:
 
 
 def _yaml_problem(error: yaml.YAMLError, src_uri: str) -> Problem:
+    if isinstance(error, AliasBombError):
+        return Problem(src_uri, "(front matter)", "valid YAML", str(error), "error")
     mark = getattr(error, "problem_mark", None)
     reason = getattr(error, "problem", None) or str(error).splitlines()[0]
     # Read after "found": libyaml's own wording ("did not find expected ...") needs a subject.
