@@ -158,7 +158,10 @@ def sortable_date(value: DateValue | None) -> datetime.datetime:
     if not isinstance(value, datetime.datetime):
         return datetime.datetime(value.year, value.month, value.day)
     if value.tzinfo is not None:
-        return value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        try:
+            return value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        except OverflowError:  # year 1 at +14:00 or 9999 at -12:00: UTC is out of range
+            return datetime.datetime.min if value.year == 1 else datetime.datetime.max
     return value
 
 
