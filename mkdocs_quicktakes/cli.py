@@ -16,19 +16,25 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mkdocs_quicktakes.budget import DEFAULT_TIME_LIMIT
 from mkdocs_quicktakes.catalog import Catalog, Entry
 from mkdocs_quicktakes.dates import resolve_locale
 from mkdocs_quicktakes.model import DEFAULT_MAX_ANSWER_BYTES
 from mkdocs_quicktakes.permalinks import Move, assign_dests, url_for_dest
+from mkdocs_quicktakes.reading import FileReader, ReadSettings, unreadable
+from mkdocs_quicktakes.render import RenderSettings
 from mkdocs_quicktakes.report import Report, render_json, render_text
-from mkdocs_quicktakes.source import CheckedFile, check_source, read_source_file
+from mkdocs_quicktakes.source import read_bytes
 from mkdocs_quicktakes.view import format_byline_date
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
     from mkdocs_quicktakes.model import Problem, QuickTake
+    from mkdocs_quicktakes.source import CheckedFile
 
+MKDOCS_EXTENSIONS = ("toc", "tables", "fenced_code")
+"""MkDocs' own Markdown extensions, which every site has: answers are rendered with them."""
 # The file endings MkDocs reads as Markdown.
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 
@@ -48,15 +54,29 @@ def markdown_files(docs_dir: Path) -> Iterator[tuple[Path, str]]:
         )
         for name in sorted(names):
             if not name.startswith(".") and name.lower().endswith(MARKDOWN_SUFFIXES):
-                yield Path(folder, name), (relative / name).as_posix()
+                yield Path(folder, name), _printable((relative / name).as_posix())
 
 
-def check_docs(docs_dir: Path, *, max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES) -> Report:
+def _printable(src_uri: str) -> str:
+    r"""A path as text any terminal can print: bytes of a name that is not UTF-8 as ``\xe9``."""
+    return src_uri.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def check_docs(
+    docs_dir: Path,
+    *,
+    max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> Report:
     """Validate every Markdown file under ``docs_dir`` and the links between them.
+
+    Each file is read, checked and its answer rendered by the build's own reader
+    (:class:`~mkdocs_quicktakes.reading.FileReader`), with MkDocs' default extensions.
 
     Args:
         docs_dir: The site's ``docs_dir``.
         max_answer_bytes: The plugin option of the same name.
+        time_limit: The plugin option of the same name.
 
     Returns:
         The report: every problem, how many files were read, how many related links resolve
@@ -64,9 +84,13 @@ def check_docs(docs_dir: Path, *, max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYT
     """
     report = Report()
     checked: list[CheckedFile] = []
+    render = RenderSettings(extensions=MKDOCS_EXTENSIONS)
+    settings = ReadSettings(max_answer_bytes, render=render, time_limit=time_limit)
+    reader = FileReader(settings)
     for path, src_uri in markdown_files(docs_dir):
-        source = read_source_file(path, src_uri)
-        checked.append(check_source(source, max_answer_bytes=max_answer_bytes))
+        data, problem = read_bytes(path, src_uri)
+        read = unreadable(src_uri, problem) if data is None else reader.read(src_uri, data)
+        checked.append(read.checked)
         report.add(checked[-1].problems)
     report.files_checked = len(checked)
     takes = [c.take for c in checked if c.take is not None]
@@ -74,6 +98,7 @@ def check_docs(docs_dir: Path, *, max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYT
     urls, url_problems = _page_urls(checked)
     report.add(url_problems)
     catalog = Catalog(Entry(take, urls[take.src_uri]) for take in takes if take.src_uri in urls)
+    report.add(catalog.slug_problems())
     report.unresolved_links = catalog.unresolved()[0]
     return report
 
@@ -135,6 +160,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"largest answer accepted, 0 for no limit ({DEFAULT_MAX_ANSWER_BYTES})",
     )
+    check.add_argument(
+        "--time-limit",
+        type=float,
+        default=DEFAULT_TIME_LIMIT,
+        metavar="SECONDS",
+        help=f"CPU seconds one file may take, 0 for no limit ({DEFAULT_TIME_LIMIT:g})",
+    )
     return parser
 
 
@@ -145,7 +177,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     docs_dir: Path = args.docs_dir
     if not docs_dir.is_dir():
         parser.error(f"DOCS_DIR {str(docs_dir)!r} is not a folder")  # exits with status 2
-    report = check_docs(docs_dir, max_answer_bytes=args.max_answer_bytes)
+    report = check_docs(
+        docs_dir, max_answer_bytes=args.max_answer_bytes, time_limit=args.time_limit
+    )
     sys.stdout.write(render_json(report) + "\n" if args.format == "json" else render_text(report))
     failing = report.has_errors or (args.strict and bool(report.warnings))
     return EXIT_PROBLEMS if failing else EXIT_CLEAN

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 # changes what a url means.
 _SAFE_SEGMENT = re.compile(r"[\w.~-]+\Z")
 _EXPECTED = "a path below the site root, like /learn/physics/questions/what-is-a-quark"
+MAX_NAME_BYTES = 255
+"""The longest file or folder name (UTF-8 bytes) common file systems hold."""
 
 
 @dataclass(frozen=True)

@@ -224,6 +224,7 @@ class SiteBuild:
         )
         entries = [Entry(take, files.src_uris[src].url) for src, take in self.takes.items()]
         self.catalog = Catalog(entries, options)
+        self.problems.extend(self.catalog.slug_problems())
         self.excerpts = {src: read.excerpt for src, read in self.reads.items()}
         self.site_name = config.site_name
         self.feeds_linked = self.options.feeds and bool(config.site_url)
