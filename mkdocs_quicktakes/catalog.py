@@ -281,6 +281,15 @@ class Catalog:
         pages = [page for subject in self.subjects for page in subject.pages]
         return (*pages, self.index) if self.index else tuple(pages)
 
+    def hub_outputs(self) -> dict[str, str]:
+        """The output path of every hub page and of the subjects index, to what it is."""
+        outputs = {}
+        for hub in self.hub_pages():
+            subject = self.subject_by_key(hub.subject_key)
+            what = f"the hub of subject {subject.name!r}" if subject else "the subjects index"
+            outputs[hub.src_uri.removesuffix(".md") + ".html"] = what
+        return outputs
+
     def resolve(self, link: RelatedLink) -> Entry | None:
         """The page a related link means: by ``id`` first, then by ``url``."""
         if link.id and link.id in self._by_id:

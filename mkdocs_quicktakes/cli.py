@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from mkdocs_quicktakes.budget import DEFAULT_TIME_LIMIT
 from mkdocs_quicktakes.catalog import Catalog, Entry
 from mkdocs_quicktakes.dates import resolve_locale
+from mkdocs_quicktakes.feeds import generated_outputs
 from mkdocs_quicktakes.model import DEFAULT_MAX_ANSWER_BYTES
 from mkdocs_quicktakes.permalinks import Move, assign_dests, url_for_dest
 from mkdocs_quicktakes.reading import FileReader, ReadSettings, unreadable
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 
 MKDOCS_EXTENSIONS = ("toc", "tables", "fenced_code")
 """MkDocs' own Markdown extensions, which every site has: answers are rendered with them."""
+THEME_PAGES = ("404.html", "sitemap.xml")
+"""The pages MkDocs' built-in themes make from templates."""
 # The file endings MkDocs reads as Markdown.
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 
@@ -95,7 +98,7 @@ def check_docs(
     report.files_checked = len(checked)
     takes = [c.take for c in checked if c.take is not None]
     report.add(_date_format_problems(takes))
-    urls, url_problems = _page_urls(checked)
+    urls, url_problems = _page_urls(checked, takes)
     report.add(url_problems)
     catalog = Catalog(Entry(take, urls[take.src_uri]) for take in takes if take.src_uri in urls)
     report.add(catalog.slug_problems())
@@ -111,15 +114,22 @@ def _date_format_problems(takes: Sequence[QuickTake]) -> Iterator[Problem]:
             yield problem
 
 
-def _page_urls(checked: Sequence[CheckedFile]) -> tuple[dict[str, str], list[Problem]]:
-    """Where each page is published (directory urls), as the build places pages at their url."""
+def _page_urls(
+    checked: Sequence[CheckedFile], takes: Sequence[QuickTake]
+) -> tuple[dict[str, str], list[Problem]]:
+    """Where each page is published (directory urls), as the build places pages at their url.
+
+    The paths the build writes besides pages are those of the default options and theme.
+    """
     usable = [c for c in checked if c.usable]
     moving = [c.take for c in usable if c.take is not None and c.take.url]
     moving_src = {take.src_uri for take in moving}
     fixed = {_source_dest(c.source.src_uri): c.source.src_uri for c in usable}
     fixed = {dest: src for dest, src in fixed.items() if src not in moving_src}
     moves = [Move(t.src_uri, t.url, _source_dest(t.src_uri)) for t in moving]
-    dests, problems = assign_dests(moves, fixed, directory_urls=True)
+    preview = Catalog(Entry(take, "") for take in takes)
+    outputs = generated_outputs(preview, THEME_PAGES, hubs=True, feeds=True)
+    dests, problems = assign_dests(moves, fixed, directory_urls=True, reserved=outputs)
     dests.update({src: dest for dest, src in fixed.items()})
     return {src: url_for_dest(dest, directory_urls=True) for src, dest in dests.items()}, problems
 
