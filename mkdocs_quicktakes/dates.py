@@ -147,6 +147,17 @@ def iso_datetime(value: DateValue) -> str:
     return value.isoformat()
 
 
+def sitemap_date(value: DateValue) -> str | None:
+    """The date for a page's ``update_date`` (the sitemap's ``lastmod``), if MkDocs can take it.
+
+    MkDocs stamps its compressed sitemap with the newest such date as a 32-bit Unix time, which
+    holds the years 1970 to 2105 only; outside them the page keeps the build date.
+    """
+    if not 1970 <= value.year <= 2105:
+        return None
+    return iso_datetime(value)[:10]
+
+
 # ---------------------------------------------------------------------------
 # Locales
 # ---------------------------------------------------------------------------

@@ -247,11 +247,13 @@ class _Reader:
         if value is None:
             return None
         # NaN and infinity are numbers to YAML (.nan, .inf) but not scores anything can sort by.
-        if _is_number(value) and isinstance(value, (int, float)) and math.isfinite(value):
+        if _is_number(value) and isinstance(value, (int, float)):
             try:
-                return float(value)
+                score = float(value)
             except OverflowError:  # an int of more than 308 digits
-                pass
+                score = math.inf
+            if math.isfinite(score):
+                return score
         self.problem("score", value)
         return None
 

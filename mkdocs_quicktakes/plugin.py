@@ -11,7 +11,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
 from mkdocs_quicktakes.cache import ReadCache
 from mkdocs_quicktakes.config import QuickTakesConfig
-from mkdocs_quicktakes.dates import iso_datetime, resolve_locale
+from mkdocs_quicktakes.dates import resolve_locale, sitemap_date
 from mkdocs_quicktakes.head import place_head_tags, prepare_head_tags, replace_head_tags
 from mkdocs_quicktakes.labels import labels_for
 from mkdocs_quicktakes.lookahead import Lookahead
@@ -366,9 +366,9 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         if take.author:
             page.meta["author"] = escape(take.author)
         page.meta.setdefault("template", self.config.template)
-        if take.date is not None:
+        if take.date is not None and (lastmod := sitemap_date(take.date)):
             # The sitemap's lastmod: the QuickTake's date, not the build date.
-            page.update_date = iso_datetime(take.date)[:10]
+            page.update_date = lastmod
 
     def _site_settings(self, config: MkDocsConfig) -> SiteSettings:
         return SiteSettings(

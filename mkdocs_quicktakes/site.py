@@ -22,7 +22,7 @@ from mkdocs.utils import is_markdown_file
 
 from mkdocs_quicktakes.cache import ReadCache, content_key
 from mkdocs_quicktakes.catalog import Catalog, Entry, HubOptions, HubPage, HubSort, newest_date
-from mkdocs_quicktakes.dates import iso_datetime
+from mkdocs_quicktakes.dates import sitemap_date
 from mkdocs_quicktakes.feeds import FeedOptions, feed_files, generated_outputs
 from mkdocs_quicktakes.hubs import (
     FeedLinkView,
@@ -341,8 +341,8 @@ class SiteBuild:
         subject = self.catalog.subject_by_key(hub.subject_key)
         entries = subject.entries if subject else self.catalog.entries
         newest = newest_date(entry.take for entry in entries)
-        if newest is not None:
-            page.update_date = iso_datetime(newest)[:10]
+        if newest is not None and (lastmod := sitemap_date(newest)):
+            page.update_date = lastmod
 
     def hub_view(self, hub: HubPage) -> HubView | SubjectsView:
         """The template context of a hub page or of the subjects index, made once per build.
