@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from types import FrameType
 
-DEFAULT_TIME_LIMIT = 2.0
+DEFAULT_TIME_LIMIT: float = 2
 """Default of the option ``time_limit``: seconds one file may take to read and render."""
 
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_time as babel_format_time
 from babel.dates import get_day_names, get_era_names, get_month_names, get_period_names
@@ -275,10 +276,26 @@ def _names(locale: Locale) -> _Names:
         eras=tuple(
             str(get_era_names(width, locale)[1]) for width in ("abbreviated", "wide", "narrow")
         ),  # type: ignore[arg-type]
-        first_week_day=locale.first_week_day,
-        min_week_days=locale.min_week_days,
+        first_week_day=_week_locale(locale).first_week_day,
+        min_week_days=_week_locale(locale).min_week_days,
         locale=locale,
     )
+
+
+def _week_locale(locale: Locale) -> Locale:
+    """The locale whose territory says when weeks start: ``en`` means ``en_US``, as in CLDR.
+
+    Week data belongs to territories; a language alone would get the world's (Monday, and a week
+    with one day of the year counts as week 1).
+    """
+    if locale.territory:
+        return locale
+    likely = get_global("likely_subtags").get(locale.language, "")
+    territory = likely.rpartition("_")[2]
+    try:
+        return Locale(locale.language, territory) if territory else locale
+    except (UnknownLocaleError, ValueError):  # `no_NO`: CLDR names Norwegian `nb`
+        return locale
 
 
 def _month_names(locale: Locale, width: Literal["abbreviated", "wide"]) -> tuple[str, ...]:
