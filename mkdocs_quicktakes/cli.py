@@ -38,6 +38,7 @@ MKDOCS_EXTENSIONS = ("toc", "tables", "fenced_code")
 """MkDocs' own Markdown extensions, which every site has: answers are rendered with them."""
 THEME_PAGES = ("404.html", "sitemap.xml")
 """The pages MkDocs' built-in themes make from templates."""
+_PLUGIN_THEME = Path(__file__).parent / "templates"
 # The file endings MkDocs reads as Markdown.
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 
@@ -129,9 +130,19 @@ def _page_urls(
     moves = [Move(t.src_uri, t.url, _source_dest(t.src_uri)) for t in moving]
     preview = Catalog(Entry(take, "") for take in takes)
     outputs = generated_outputs(preview, THEME_PAGES, hubs=True, feeds=True)
+    outputs.update(_plugin_files())
     dests, problems = assign_dests(moves, fixed, directory_urls=True, reserved=outputs)
     dests.update({src: dest for dest, src in fixed.items()})
     return {src: url_for_dest(dest, directory_urls=True) for src, dest in dests.items()}, problems
+
+
+def _plugin_files() -> dict[str, str]:
+    """The files the plugin adds to every theme (its stylesheet): MkDocs copies them as they are."""
+    return {
+        path.relative_to(_PLUGIN_THEME).as_posix(): "the plugin's stylesheet"
+        for path in _PLUGIN_THEME.rglob("*")
+        if path.is_file() and path.suffix != ".html"
+    }
 
 
 def _source_dest(src_uri: str) -> str:
