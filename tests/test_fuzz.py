@@ -60,6 +60,8 @@ BUILD_PATHS = [
     "/js/base.js",
     "/index.html",
 ]
+THEME_FILES = ("/css/base.css", "/js/base.js")
+"""Files of the ``mkdocs`` theme: only the build knows the theme, ``check`` does not."""
 
 _KEY_LINE = re.compile(r"( *)([A-Za-z_][\w]*):(.*)")
 
@@ -251,7 +253,7 @@ def test_a_mutant_never_sinks_stalls_or_vanishes(
     messages = [m for m in site.messages() if "mutant.md" in m]
     assert messages or built - baseline, f"{how}: neither named nor built"
     report = check_docs(root / "docs", time_limit=TIME_LIMIT)
-    if any("expected" in m for m in messages):
+    if any("expected" in m for m in messages) and not any(f in how for f in THEME_FILES):
         # Whatever the build names, check names too (its own rules, the same reader).
         assert [p for p in report.problems if p.file == "mutant.md"], how
 
