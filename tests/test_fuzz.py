@@ -132,7 +132,10 @@ def blocks(front: list[str]) -> list[tuple[int, int, str, str]]:
 
 def yaml_mutant(text: str, rng: random.Random) -> tuple[str, str]:
     front, rest = split(text)
-    start, end, indent, key = rng.choice(blocks(front))
+    keyed = blocks(front)
+    answer = [block for block in keyed if block[3] in ("answer", "title", "date", "score")]
+    # The answer and the keys the build sorts and prints by are where a file costs most.
+    start, end, indent, key = rng.choice(answer if answer and rng.random() < 0.4 else keyed)
     action = rng.choice(["value", "value", "value", "url", "delete", "duplicate", "rename"])
     if action == "url":
         url = [i for i, line in enumerate(front) if line.startswith("url:")]
