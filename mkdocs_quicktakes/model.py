@@ -180,9 +180,10 @@ class _Reader:
     Each value is read at its dotted path; its :data:`SCHEMA` entry words the problem.
     """
 
-    def __init__(self, src_uri: str) -> None:
+    def __init__(self, src_uri: str, *, controls: bool = True) -> None:
         self.src_uri = src_uri
         self.problems: list[Problem] = []
+        self.controls = controls
 
     def problem(self, path: str, value: object, severity: Severity = "warning") -> None:
         spec = field_spec(path)
@@ -203,7 +204,7 @@ class _Reader:
 
     def _without_controls(self, path: str, value: str) -> str:
         """``value`` without control characters; a warning names them."""
-        if not _CONTROL.search(value):
+        if not self.controls or not _CONTROL.search(value):
             return value
         found = f"{describe(value)}; control characters removed"
         self.problems.append(Problem(self.src_uri, path, "text without control characters", found))
@@ -313,7 +314,7 @@ def _is_number(value: object) -> bool:
 
 
 def parse_quicktake(
-    meta: Mapping[str, object], src_uri: str
+    meta: Mapping[str, object], src_uri: str, *, controls: bool = True
 ) -> tuple[QuickTake | None, list[Problem]]:
     """Validate the front matter of one QuickTakes page against :data:`SCHEMA`.
 
@@ -322,13 +323,15 @@ def parse_quicktake(
     Args:
         meta: The page's front matter, as YAML loaded it.
         src_uri: The file's path relative to ``docs_dir``, used in every problem.
+        controls: Whether a value may hold control characters; ``False`` when the YAML had no
+            double-quoted text, the only kind that can, and the values need no search.
 
     Returns:
         The record, or ``None`` when the page cannot be used (its ``answer`` is missing or not
         text, or it has no title at all), and the problems found. Optional fields of the wrong
         type fall back to a default with a warning.
     """
-    read = _Reader(src_uri)
+    read = _Reader(src_uri, controls=controls)
     answer = read.answer(meta)
     question = read.text(meta, "question")
     title = read.text(meta, "title")

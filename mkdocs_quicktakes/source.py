@@ -70,26 +70,36 @@ class _Loader(_LibyamlLoader):  # type: ignore[valid-type,misc]
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.duplicates: list[tuple[str, int]] = []
-
-    def construct_document(self, node: yaml.Node) -> Any:
-        if _may_alias(self):
-            _count_expanded(node)
-        return super().construct_document(node)
+        self.escapes = False
+        self.aliases = False
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         if node.tag == _STR_TAG and type(node) is yaml.ScalarNode:
+            # YAML refuses control characters in its text; only a double-quoted escape (`\e`)
+            # makes one, so the schema looks for them only after such a scalar.
+            if node.style == '"':
+                self.escapes = True
             return node.value
+        if node in self.constructed_objects:  # a second use of a value: an alias
+            self.aliases = True
         return super().construct_object(node, deep)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        keys = [key.value for key, _ in node.value if type(key) is yaml.ScalarNode]
-        if len(set(keys)) != len(keys):
-            seen: set[str] = set()
-            for key, _ in node.value:
-                if type(key) is yaml.ScalarNode and key.value in seen:
-                    self.duplicates.append((key.value, key.start_mark.line + _FIRST_YAML_LINE))
-                seen.add(key.value)
-        return super().construct_mapping(node, deep)  # type: ignore[no-any-return]
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep)
+        if len(mapping) != len(node.value):  # fewer keys than pairs: some key came twice
+            self._note_duplicates(node)
+        return mapping
+
+    def _note_duplicates(self, node: yaml.MappingNode) -> None:
+        seen: set[object] = set()
+        for key, _ in node.value:
+            # Pairs a merge key (`<<`) brought in are written elsewhere and may be overridden.
+            written_here = node.start_mark.index <= key.start_mark.index <= node.end_mark.index
+            if type(key) is not yaml.ScalarNode or not written_here:
+                continue
+            if key.value in seen:
+                self.duplicates.append((key.value, key.start_mark.line + _FIRST_YAML_LINE))
+            seen.add(key.value)
 
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         try:
@@ -112,66 +122,73 @@ class AliasBombError(yaml.YAMLError):
     """A front matter whose aliases expand to more than :data:`MAX_EXPANDED_VALUES` values."""
 
 
-def _may_alias(loader: _Loader) -> bool:
-    """Whether the YAML text has an anchor and an alias character at all: real files do not."""
-    text = getattr(loader, "_qt_text", "")
-    return "&" in text and "*" in text
+def _check_expansion(value: object) -> None:
+    """Raise when ``value``, with every alias expanded, holds too many values or itself.
 
-
-def _count_expanded(root: yaml.Node) -> int:
-    """How many values ``root`` holds with every alias expanded; raises past the limit.
-
-    Each distinct node is sized once, so the walk is linear in the YAML text however large the
-    expansion would be.
+    Each distinct list and mapping is sized once, so the walk is linear in the YAML text
+    however large the expansion would be.
     """
     sizes: dict[int, int] = {}
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    open_ids: set[int] = set()
+    stack: list[tuple[object, bool]] = [(value, False)]
     while stack:
-        node, children_done = stack.pop()
-        if id(node) in sizes:
-            continue
-        children = _children(node)
-        if children_done or not children:
-            size = 1 + sum(sizes.get(id(child), 0) for child in children)
+        item, children_done = stack.pop()
+        children = _children(item)
+        if children_done:
+            open_ids.discard(id(item))
+            sizes[id(item)] = size = 1 + sum(sizes.get(id(child), 1) for child in children)
             if size > MAX_EXPANDED_VALUES:
                 raise AliasBombError(
                     f"YAML aliases that expand to more than {MAX_EXPANDED_VALUES:,} values"
                 )
-            sizes[id(node)] = size
             continue
-        stack.append((node, True))
-        stack.extend((child, False) for child in children if id(child) not in sizes)
-    return sizes[id(root)]
+        if id(item) in sizes or not children:
+            continue
+        open_ids.add(id(item))
+        stack.append((item, True))
+        for child in children:
+            if id(child) in open_ids:
+                raise AliasBombError("a YAML alias inside the value it names (endless)")
+            stack.append((child, False))
 
 
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    if isinstance(node, yaml.MappingNode):
-        return [part for pair in node.value for part in pair]
+def _children(value: object) -> list[object]:
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict):
+        return [*value.keys(), *value.values()]
     return []
 
 
-def load_yaml(text: str) -> tuple[Any, list[tuple[str, int]]]:
-    """Load one YAML front matter: the value and every key written twice, with its line.
+def load_yaml(text: str) -> tuple[Any, list[tuple[str, int]], bool]:
+    """Load one YAML front matter.
+
+    Returns:
+        The value, every key written twice with its line, and whether a double-quoted scalar
+        (the only kind that can hold control characters) was read.
 
     Raises:
         yaml.YAMLError: For a syntax error, or aliases that expand too far.
     """
     loader = _Loader(text)
-    loader._qt_text = text
     try:
-        return loader.get_single_data(), loader.duplicates
+        value = loader.get_single_data()
     finally:
         loader.dispose()
+    if loader.aliases:
+        _check_expansion(value)
+    return value, loader.duplicates, loader.escapes
 
 
 class _Format(BaseHandler):
     """A front-matter format whose :meth:`read` also names the keys written twice."""
 
-    def read(self, fm: str) -> tuple[Any, list[tuple[str, int]]]:
-        """The front matter's value, and each key written again with its line (when known)."""
-        return self.load(fm), []
+    def read(self, fm: str) -> tuple[Any, list[tuple[str, int]], bool]:
+        """The value, the keys written twice with their lines, whether a value has escapes.
+
+        A line is 0 when the format does not tell it.
+        """
+        return self.load(fm), [], True
 
 
 class _YamlFormat(_Format):
@@ -194,7 +211,7 @@ class _YamlFormat(_Format):
     def load(self, fm: str, **kwargs: object) -> Any:
         return load_yaml(fm)[0]
 
-    def read(self, fm: str) -> tuple[Any, list[tuple[str, int]]]:
+    def read(self, fm: str) -> tuple[Any, list[tuple[str, int]], bool]:
         return load_yaml(fm)
 
 
@@ -211,7 +228,7 @@ class _TomlFormat(_Format):
 class _JsonFormat(_Format, JSONHandler):
     """JSON front matter: an object whose ``{`` and ``}`` stand alone on their lines."""
 
-    def read(self, fm: str) -> tuple[Any, list[tuple[str, int]]]:
+    def read(self, fm: str) -> tuple[Any, list[tuple[str, int]], bool]:
         duplicates: list[tuple[str, int]] = []
 
         def mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -219,7 +236,7 @@ class _JsonFormat(_Format, JSONHandler):
             duplicates.extend((key, 0) for i, key in enumerate(keys) if key in keys[:i])
             return dict(pairs)
 
-        return json.loads(fm, object_pairs_hook=mapping), duplicates
+        return json.loads(fm, object_pairs_hook=mapping), duplicates, True
 
 
 FRONT_MATTER_FORMATS: tuple[_Format, ...] = (_YamlFormat(), _TomlFormat(), _JsonFormat())
@@ -236,6 +253,8 @@ class SourceFile:
     problems: tuple[Problem, ...] = ()
     front_matter: str = ""
     """The YAML text between the ``---`` lines, kept to find the line of a key for a problem."""
+    escapes: bool = True
+    """Whether a value may hold control characters (YAML: a double-quoted scalar was read)."""
 
     @property
     def usable(self) -> bool:
@@ -300,7 +319,7 @@ def parse_front_matter(text: str, src_uri: str) -> SourceFile:
     except ValueError:
         return _unclosed(text, src_uri, handler)
     try:
-        meta, duplicates = handler.read(front_matter)
+        meta, duplicates, escapes = handler.read(front_matter)
     except yaml.YAMLError as error:
         return SourceFile(src_uri, problems=(_yaml_problem(error, src_uri),))
     except (ValueError, RecursionError) as error:  # TOML and JSON syntax, too deep, too long
@@ -314,7 +333,7 @@ def parse_front_matter(text: str, src_uri: str) -> SourceFile:
     problems = tuple(_duplicate_problem(src_uri, key, line) for key, line in duplicates)
     if name != "YAML":
         front_matter = ""  # lines of problems are looked up in YAML only
-    return SourceFile(src_uri, meta, problems, front_matter=front_matter)
+    return SourceFile(src_uri, meta, problems, front_matter=front_matter, escapes=escapes)
 
 
 def _unclosed(text: str, src_uri: str, handler: _Format) -> SourceFile:
@@ -406,7 +425,7 @@ def check_source(source: SourceFile, *, max_answer_bytes: int = 0) -> CheckedFil
     """
     if not source.usable or not is_quicktake(source.meta):
         return CheckedFile(source, None, source.problems)
-    take, problems = parse_quicktake(source.meta, source.src_uri)
+    take, problems = parse_quicktake(source.meta, source.src_uri, controls=source.escapes)
     if take is not None and (too_big := answer_size_problem(take, max_answer_bytes)):
         take = None
         problems.append(too_big)
