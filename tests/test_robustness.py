@@ -11,6 +11,8 @@ import datetime
 import json
 import os
 import sys
+import threading
+import time
 from typing import TYPE_CHECKING
 
 import math_core
@@ -19,6 +21,7 @@ from conftest import BuildSite, Site, quicktake
 from mkdocs.exceptions import Abort
 
 from mkdocs_quicktakes.answer import latex_command_known, prepare_answer
+from mkdocs_quicktakes.budget import OverBudget, time_budget
 from mkdocs_quicktakes.cli import check_docs
 from mkdocs_quicktakes.cli import main as check_main
 from mkdocs_quicktakes.dates import _RENDERERS, format_date, resolve_locale
@@ -488,3 +491,43 @@ def test_every_token_renders_at_the_ends_of_the_calendar(value: datetime.date, l
     text = format_date(value, fmt, resolve_locale(locale))
     assert f"[YYYY]{value.year:04d}" not in text  # brackets are literal text
     assert f"YYYY{value.year:04d}" in text
+
+
+# --- the time budget ---------------------------------------------------------------------------
+
+
+def busy(seconds: float) -> None:
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+
+
+def test_the_budget_stops_a_busy_file_in_the_main_thread() -> None:
+    with pytest.raises(OverBudget), time_budget(0.2):
+        busy(5)
+    busy(0.3)  # the timer is off again: nothing is raised later
+
+
+def test_the_budget_stops_a_busy_file_in_another_thread() -> None:
+    # `mkdocs serve` rebuilds in a thread, where signals cannot be used.
+    outcome: list[str] = []
+
+    def work() -> None:
+        try:
+            with time_budget(0.2):
+                busy(5)
+            outcome.append("finished")
+        except OverBudget:
+            outcome.append("stopped")
+        busy(0.3)
+        outcome.append("went on")
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(10)
+    assert outcome == ["stopped", "went on"]
+
+
+def test_no_budget_means_no_limit() -> None:
+    with time_budget(0):
+        busy(0.1)
