@@ -12,6 +12,7 @@ This module is pure: it imports nothing from MkDocs.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import re
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import ftfy
+import math_core
 
 __all__ = [
     "MathSpan",
@@ -173,22 +175,30 @@ def placeholder_index(digits: str) -> int:
 
 _ESC_NEWLINE = "\\n"
 
-# LaTeX commands that start with "n". Inside math, backslash-n followed by one of these
-# (as a maximal run of letters) is the command, not a line break.
-_N_COMMANDS = frozenset(
-    {
-        "natural", "nabla", "ncong", "ne", "nearrow", "neg", "neq", "newline", "nexists",
-        "ngeq", "ngeqq", "ngeqslant", "ngtr", "ni", "nleftarrow", "nLeftarrow",
-        "nleftrightarrow", "nLeftrightarrow", "nleq", "nleqq", "nleqslant", "nless", "nmid",
-        "nobreak", "nolimits", "nonumber", "norm", "not", "notag", "notin", "nparallel",
-        "nprec", "npreceq", "nrightarrow", "nRightarrow", "nshortmid", "nshortparallel",
-        "nsim", "nsubset", "nsubseteq", "nsubseteqq", "nsucc", "nsucceq", "nsupset",
-        "nsupseteq", "nsupseteqq", "ntriangleleft", "ntrianglelefteq", "ntriangleright",
-        "ntrianglerighteq", "nu", "nvdash", "nvDash", "nVdash", "nVDash", "nwarrow",
-    }
-)  # fmt: skip
+_LATEX = math_core.LatexToMathML(fancy_error=False)
+_UNKNOWN_COMMAND = "Unknown command"
+
+
+@functools.lru_cache(maxsize=4096)
+def latex_command_known(name: str) -> bool:
+    r"""Whether the LaTeX converter knows the command ``\name`` (``nequiv``: yes, ``nx``: no).
+
+    Inside math, backslash-n followed by a command the converter knows is that command, not a
+    line break. The converter is asked rather than a list kept by hand, so every command it
+    renders survives decoding; a command that needs arguments (``\newcommand``) counts too.
+    """
+    try:
+        _LATEX.convert_with_local_state("\\" + name, displaystyle=False)
+    except math_core.LatexError as error:
+        return _UNKNOWN_COMMAND not in str(error)
+    return True
+
 
 _FENCE_OPEN = re.compile(r"[ ]*(`{3,}|~{3,})")
+# An amount after a "$" and a space, as in "$ 5" or "$ 1.000": a price when a second "$" is
+# followed by one too.
+_SPACED_PRICE = re.compile(r"[ \t]+\d")
+_PRICE_LOOKAHEAD = 8
 # The longest formula that is recognised (the corpus' longest has 226 characters).
 _MAX_MATH = 10_000
 # Plain text, line breaks included, up to what can start an escape, code or math, or up to a
@@ -385,7 +395,7 @@ class _Scanner:
         if close == -1 or raw.startswith("$$", close):
             return False
         content = _decode_math(raw[pos + 1 : close], display=False)
-        if not _is_inline_dollar_math(content, raw[close + 1 : close + 2]):
+        if not _is_inline_dollar_math(content, raw[close + 1 : close + _PRICE_LOOKAHEAD]):
             return False
         self._add_math("$", content, "$", display=False)
         self.pos = close + 1
@@ -458,12 +468,15 @@ def _is_inline_dollar_math(content: str, after: str) -> bool:
     Accepted: the tight form ``$x^2$`` (no space inside either delimiter) and the
     corpus' spaced form ``$ x^2 $`` (space inside both). Rejected: a one-sided space,
     as in ``costs $5 and $10`` (content ``5 and ``), a closing ``$`` followed by a
-    digit, an empty formula, and any formula broken over lines.
+    digit, an empty formula, any formula broken over lines, and spaced prices: ``$ 5 for
+    kids and $ 10`` (a number after each ``$``, the second one a space away).
     """
-    if not content.strip() or "\n" in content or after.isdigit():
+    if not content.strip() or "\n" in content or after[:1].isdigit():
         return False
     opens_spaced = content[0].isspace()
     closes_spaced = content[-1].isspace()
+    if opens_spaced and _SPACED_PRICE.match(content) and _SPACED_PRICE.match(after):
+        return False
     return opens_spaced == closes_spaced
 
 
@@ -488,7 +501,7 @@ def _decode_math(raw: str, *, display: bool) -> str:
             command = _LETTERS.match(raw, slash + 1)
             name = command.group(0) if command else "n"
             forced_break = after_row_break or (display and slash == 0)
-            if name in _N_COMMANDS and not forced_break:
+            if not forced_break and latex_command_known(name):
                 out.append("\\" + name)
                 pos = slash + 1 + len(name)
             else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from mkdocs_quicktakes.budget import DEFAULT_TIME_LIMIT
 from mkdocs_quicktakes.head import check_title_format
 from mkdocs_quicktakes.model import DEFAULT_MAX_ANSWER_BYTES
 from mkdocs_quicktakes.permalinks import url_problem
@@ -178,6 +179,11 @@ class QuickTakesConfig(base.Config):
     )
     """The largest answer rendered (UTF-8 bytes); a larger one is an error and its page is left
     out. ``0``: no limit."""
+
+    time_limit = c.Type((int, float), default=DEFAULT_TIME_LIMIT)
+    """CPU seconds one file may take to read and render; a file that takes longer (an answer on
+    which Markdown is pathologically slow) is an error and its page is left out. ``0``: no limit.
+    Applies to answers the plugin renders (``render_ahead``, the default)."""
 
     render_ahead = c.Type(bool, default=True)
     """Render answers before MkDocs asks, with one Markdown instance per worker (faster); off,

@@ -37,7 +37,11 @@ _LIST_MARKER = re.compile(r"[ ]*(?:[-*+]|\d{1,9}[.)])[ ]+")
 _IMAGE_OR_LINK = re.compile(r"(?:!\[|\[)([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*\*|\*\*|\*|___|__)(?=\S)(.+?)(?<=\S)\1")
 _CODE_SPAN = re.compile(r"(``*)(.+?)\1")
-_TAG = re.compile(r"<[^>]*>")
+# Not `<[^>]*>`: on a run of `<` without `>` every `<` would scan to the end (quadratic).
+_TAG = re.compile(r"<[^<>]*>")
+_MARKUP_PER_CHARACTER = 20
+"""Characters of Markdown read per character of excerpt at most: links and tags are long, but
+an excerpt never needs the rest of a huge answer, and the patterns above must stay cheap."""
 
 
 @dataclass(frozen=True)
@@ -161,7 +165,7 @@ def _running_text(prepared: PreparedAnswer) -> Iterator[str]:
 
 
 def _plain_text(lines: list[str], prepared: PreparedAnswer) -> str:
-    text = _plain_inline("\n".join(lines))
+    text = _plain_inline("\n".join(lines)[: EXCERPT_LENGTH * _MARKUP_PER_CHARACTER])
     return " ".join(fill_math_text(text, prepared.math, prepared.token).split())
 
 

@@ -11,7 +11,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
 from mkdocs_quicktakes.cache import ReadCache
 from mkdocs_quicktakes.config import QuickTakesConfig
-from mkdocs_quicktakes.dates import iso_datetime, resolve_locale
+from mkdocs_quicktakes.dates import resolve_locale, sitemap_date
 from mkdocs_quicktakes.head import place_head_tags, prepare_head_tags, replace_head_tags
 from mkdocs_quicktakes.labels import labels_for
 from mkdocs_quicktakes.lookahead import Lookahead
@@ -362,6 +362,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
             render=render,
             # Extension objects (plugins add some) keep state for their plugin: MkDocs renders.
             render_ahead=self.config.render_ahead and all(isinstance(e, str) for e in extensions),
+            time_limit=max(0.0, float(self.config.time_limit)),
         )
 
     def _note_finished(self, page: Page, finished: FinishedHtml) -> None:
@@ -378,9 +379,9 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         meta = page_meta(take, self.config.template)
         page.meta.setdefault("template", meta.pop("template"))
         page.meta.update(meta)
-        if take.date is not None:
+        if take.date is not None and (lastmod := sitemap_date(take.date)):
             # The sitemap's lastmod: the QuickTake's date, not the build date.
-            page.update_date = iso_datetime(take.date)[:10]
+            page.update_date = lastmod
 
     def _site_settings(self, config: MkDocsConfig) -> SiteSettings:
         return SiteSettings(
