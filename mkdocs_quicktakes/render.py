@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
     from mkdocs_quicktakes.answer import MathSpan, PreparedAnswer
-    from mkdocs_quicktakes.mathml import MathMode
+    from mkdocs_quicktakes.mathml import MathMacros, MathMode
     from mkdocs_quicktakes.sanitize import AnswerHtml
 
 TocToken = dict[str, Any]
@@ -65,6 +65,7 @@ class RenderSettings:
         extensions: The site's ``markdown_extensions``, by name.
         extension_configs: The site's ``mdx_configs``.
         math: The option ``math``.
+        math_macros: The option ``math_macros``, checked and sorted.
         answer_html: The option ``answer_html``.
         answer_text: Whether to keep the answer as plain text (JSON-LD that holds the answer).
     """
@@ -72,6 +73,7 @@ class RenderSettings:
     extensions: tuple[str, ...] = ()
     extension_configs: dict[str, dict[str, Any]] = field(default_factory=dict)
     math: MathMode = "mathml"
+    math_macros: MathMacros = ()
     answer_html: AnswerHtml = "sanitize"
     answer_text: bool = False
 
@@ -128,7 +130,7 @@ def finish_answer_html(
     text = answer_text(html, prepared.math) if settings.answer_text else ""
     if not prepared.math:
         return FinishedHtml(html, text, ())
-    html, failures = fill_math(html, prepared.math, mode=settings.math)
+    html, failures = fill_math(html, prepared.math, mode=settings.math, macros=settings.math_macros)
     return FinishedHtml(html, text, tuple(failures))
 
 
