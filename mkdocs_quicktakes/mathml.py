@@ -79,6 +79,14 @@ _PLACEHOLDER = re.compile(r"QTMATH(\d+)QT")
 _DISPLAY_PARAGRAPH = re.compile(r"<p>\s*QTMATH(\d+)QT\s*</p>")
 _MACRO_NAME = re.compile(r"[A-Za-z]+")
 _ERROR_POSITION = re.compile(r"(\d+): ")
+_STYLE_ATTRIBUTES = frozenset({"displaystyle", "scriptlevel"})
+_STYLE_ATTRIBUTE = re.compile(r"<(?!mstyle)[a-z]+ [^>]*(?:displaystyle|scriptlevel)=")
+# Where the MathML 3 schema allows them besides <mstyle>.
+_STYLE_ATTRIBUTES_ALLOWED = {
+    "mstyle": _STYLE_ATTRIBUTES,
+    "mtable": frozenset({"displaystyle"}),
+    "math": frozenset({"displaystyle"}),
+}
 
 
 class MathConversionError(ValueError):
@@ -150,7 +158,38 @@ def _cached_mathml(tex: str, display: bool, macros: MathMacros) -> str:
     except LatexError as error:
         raise MathConversionError(_own_message(converter, tex, display, error)) from error
     check_mathml(mathml)
-    return mathml
+    return _styles_in_mstyle(mathml) if _STYLE_ATTRIBUTE.search(mathml) else mathml
+
+
+def _styles_in_mstyle(mathml: str) -> str:
+    """Move ``displaystyle`` and ``scriptlevel`` to an ``<mstyle>`` around their element.
+
+    MathML Core lets every element carry them, but HTML checkers follow the MathML 3 schema,
+    which allows them on ``<mstyle>`` (and ``displaystyle`` on ``<mtable>`` and ``<math>``). Both
+    set inherited properties (``math-style``, ``math-depth``), so a wrapper that holds them, in
+    the element's place, lays out the same.
+    """
+    closers: list[str] = []
+
+    def moved(match: re.Match[str]) -> str:
+        closing, name, attributes, self_closing = match.groups()
+        if closing:
+            return match[0] + closers.pop()
+        kept = _ATTRIBUTE.findall(attributes)
+        allowed = _STYLE_ATTRIBUTES_ALLOWED.get(name, frozenset())
+        styles = [(a, v) for a, v in kept if a in _STYLE_ATTRIBUTES and a not in allowed]
+        if not styles:
+            if not self_closing:
+                closers.append("")
+            return match[0]
+        rest = "".join(f' {a}="{v}"' for a, v in kept if (a, v) not in styles)
+        wrapper = "<mstyle" + "".join(f' {a}="{v}"' for a, v in styles) + ">"
+        if self_closing:
+            return f"{wrapper}<{name}{rest}/></mstyle>"
+        closers.append("</mstyle>")
+        return f"{wrapper}<{name}{rest}>"
+
+    return _TAG.sub(moved, mathml)
 
 
 def _own_message(converter: LatexToMathML, tex: str, display: bool, error: LatexError) -> str:

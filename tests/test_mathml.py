@@ -157,6 +157,44 @@ def test_boxed_is_an_menclose_box() -> None:
     assert "".join(enclose.itertext()) == "E=mc2"
 
 
+def schema_misplaced_styles(root: ET.Element) -> list[str]:
+    """Elements with displaystyle or scriptlevel where the MathML 3 schema (HTML checkers) has
+    none: scriptlevel outside <mstyle>, displaystyle outside <mstyle>, <mtable> and <math>."""
+    return [
+        f"{element.tag} {attribute}"
+        for element in root.iter()
+        for attribute in ("displaystyle", "scriptlevel")
+        if element.get(attribute) is not None
+        and element.tag != "mstyle"
+        and not (attribute == "displaystyle" and element.tag in {"mtable", "math"})
+    ]
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"\tfrac12",
+        r"\scriptstyle x",
+        r"x^{\begin{matrix} a \end{matrix}}",
+        r"\begin{pmatrix} \begin{matrix} a \end{matrix} & b \end{pmatrix}",
+    ],
+)
+def test_display_and_script_levels_sit_on_mstyle(tex: str) -> None:
+    root = parsed(tex)
+    assert schema_misplaced_styles(root) == []
+    styled = [element for element in root.iter("mstyle")]
+    assert styled, "the levels were dropped instead of moved"
+    for mstyle in styled:
+        assert len(mstyle) == 1  # in the place of the element that had them
+
+
+def test_tfrac_keeps_its_text_style_on_a_wrapper() -> None:
+    mstyle = parsed(r"\tfrac12").find("mstyle")
+    assert mstyle is not None
+    assert mstyle.get("displaystyle") == "false"
+    assert [child.tag for child in mstyle] == ["mfrac"]
+
+
 def test_ampersand_and_angle_brackets_in_text_are_escaped() -> None:
     mathml = latex_to_mathml(r"\text{a \& b <script>}", display=False)
     assert "&amp;" in mathml
@@ -368,6 +406,7 @@ def test_every_formula_of_every_answer_converts_faithfully(source: Path) -> None
         assert symbols.count("\u2260") == counted(span.tex, "\\neq"), span.tex
         assert symbols.count("\u00ac") == counted(span.tex, "\\neg"), span.tex
         assert "\\" not in symbols, span.tex  # no command left unconverted
+        assert schema_misplaced_styles(root) == [], span.tex
     html = markdown.Markdown(extensions=["toc", "tables", "fenced_code"]).convert(prepared.markdown)
     filled, failures = fill_math(html, prepared.math, mode="mathml")
     assert failures == []
