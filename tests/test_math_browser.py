@@ -158,8 +158,9 @@ def chemistry(browser: Browser, example_url: str) -> Callable[[str, str], dict[s
             found: dict[str, Any] = page.evaluate(MEASURE)
             found["lines"] = page.evaluate(LINE_HEIGHTS)
             found["dark"] = page.evaluate(DARK_MARKERS[theme])
-            found["stroke_visible"] = stroke_changes_pixels(page)
             screenshot(page, f"math-{theme}-dark" if scheme == "dark" else f"math-{theme}")
+            # Last: it hides the strokes.
+            found["stroke_visible"] = stroke_changes_pixels(page)
             return found
         finally:
             page.context.close()
