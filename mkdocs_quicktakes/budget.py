@@ -26,6 +26,10 @@ DEFAULT_TIME_LIMIT: float = 2
 """Default of the option ``time_limit``: seconds one file may take to read and render."""
 
 
+_REPEAT_SECONDS = 0.1
+"""How soon the CPU timer fires again when its exception was swallowed."""
+
+
 class OverBudget(Exception):
     """Reading one file took longer than its budget."""
 
@@ -51,7 +55,9 @@ def time_budget(seconds: float) -> Iterator[None]:
 @contextmanager
 def _cpu_timer(seconds: float) -> Iterator[None]:
     previous = signal.signal(signal.SIGVTALRM, _raise_over_budget)
-    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
+    # Repeating: a signal that arrives while a gc callback or a __del__ runs raises there, where
+    # Python ignores the exception; the next one, a moment later, stops the body.
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds, _REPEAT_SECONDS)
     try:
         yield
     finally:

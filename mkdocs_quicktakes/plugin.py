@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -15,7 +16,7 @@ from mkdocs_quicktakes.dates import resolve_locale, sitemap_date
 from mkdocs_quicktakes.head import place_head_tags, prepare_head_tags, replace_head_tags
 from mkdocs_quicktakes.labels import labels_for
 from mkdocs_quicktakes.lookahead import Lookahead
-from mkdocs_quicktakes.mathml import MathMode
+from mkdocs_quicktakes.mathml import MathMode, conversion_error, math_macros
 from mkdocs_quicktakes.model import Problem
 from mkdocs_quicktakes.page import QuickTakePage
 from mkdocs_quicktakes.page_head import HeadOptions, SiteSettings, question_head_tags, site_info
@@ -296,6 +297,8 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         view, problems = build_view(take, locale=cast("Locale", self._locale), labels=self._labels)
         if self._build is not None:
             view = self._build.with_site_links(view, take)
+        if "<math" in (page.content or ""):
+            view = replace(view, math=True)
         head = prepare_head_tags(self._question_head(page, take))
         return PageWork(view, tuple(problems), head, page.canonical_url or "")
 
@@ -352,6 +355,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
             extensions=tuple(extensions),
             extension_configs=answer_extension_configs(config.mdx_configs or {}),
             math=cast(MathMode, self.config.math),
+            math_macros=math_macros(self.config.math_macros),
             answer_html=cast("AnswerHtml", self.config.answer_html),
             answer_text=needs_answer_text(self.config.structured_data),
         )
@@ -369,8 +373,16 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         """Keep the answer's text for the JSON-LD and report its formulas that failed."""
         src_uri = page.file.src_uri
         self._answer_texts[src_uri] = finished.text
-        expected = "LaTeX that converts to MathML (it is shown as source)"
-        problems = [Problem(src_uri, "answer", expected, span.source) for span in finished.failures]
+        macros = self._read_settings.render.math_macros
+        problems = [
+            Problem(
+                src_uri,
+                "answer",
+                "LaTeX that converts to MathML (it is shown as source)",
+                f"{span.source} ({conversion_error(span, macros)})",
+            )
+            for span in finished.failures
+        ]
         self._report.log(log, problems)
 
     def _set_page_meta(self, page: Page, take: QuickTake) -> None:

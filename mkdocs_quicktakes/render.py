@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
     from mkdocs_quicktakes.answer import MathSpan, PreparedAnswer
-    from mkdocs_quicktakes.mathml import MathMode
+    from mkdocs_quicktakes.mathml import MathMacros, MathMode
     from mkdocs_quicktakes.sanitize import AnswerHtml
 
 TocToken = dict[str, Any]
@@ -133,6 +133,7 @@ class RenderSettings:
             (see :func:`answer_extensions`).
         extension_configs: The site's ``mdx_configs``, without fences that run code.
         math: The option ``math``.
+        math_macros: The option ``math_macros``, checked and sorted.
         answer_html: The option ``answer_html``.
         answer_text: Whether to keep the answer as plain text (JSON-LD that holds the answer).
     """
@@ -140,6 +141,7 @@ class RenderSettings:
     extensions: tuple[str, ...] = ()
     extension_configs: dict[str, dict[str, Any]] = field(default_factory=dict)
     math: MathMode = "mathml"
+    math_macros: MathMacros = ()
     answer_html: AnswerHtml = "sanitize"
     answer_text: bool = False
 
@@ -192,7 +194,13 @@ def finish_answer_html(
     # Plain text (escaped for JSON later), taken before the formulas go in, so each one reads
     # as its LaTeX.
     text = answer_text(html, prepared) if settings.answer_text else ""
-    html, failures = fill_math(html, prepared.math, mode=settings.math, token=prepared.token)
+    html, failures = fill_math(
+        html,
+        prepared.math,
+        mode=settings.math,
+        token=prepared.token,
+        macros=settings.math_macros,
+    )
     if settings.answer_html == "sanitize":
         # The last step: nothing changes the HTML after it, so nothing can undo it.
         html = sanitize_html(html)

@@ -19,7 +19,7 @@ from typing import Literal
 
 import nh3
 
-from mkdocs_quicktakes.mathml import mathml_allowlist
+from mkdocs_quicktakes.mathml import MATHML_STYLE_PROPERTIES, mathml_allowlist
 
 AnswerHtml = Literal["sanitize", "trust"]
 
@@ -45,8 +45,10 @@ _ATTRIBUTES: dict[str, set[str]] = {
 }
 # pymdownx.tasklist and pymdownx.tabbed draw checkboxes and radio buttons; no other input.
 _ATTRIBUTE_VALUES = {"input": {"type": {"checkbox", "radio"}}}
-# Python-Markdown aligns table cells with style="text-align: …"; no other property is kept.
-_STYLE_PROPERTIES = {"text-align"}
+# Python-Markdown aligns table cells with style="text-align: …"; math-core sets the alignment,
+# padding and rules of its table cells and the colour of \color as inline styles, which
+# mathml.check_mathml holds to these properties with plain values. No other property is kept.
+_STYLE_PROPERTIES = {"text-align", *MATHML_STYLE_PROPERTIES}
 # http(s), mailto and the like; never javascript:, vbscript: or data:.
 _URL_SCHEMES = nh3.ALLOWED_URL_SCHEMES - {"data"}
 
