@@ -67,10 +67,9 @@ class _Loader(_LibyamlLoader):  # type: ignore[valid-type,misc]
     so the schema names it, and refuses aliases that expand to too many values.
     """
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.duplicates: list[tuple[str, int]] = []
-        self.aliases = False
+    duplicates: list[tuple[str, int]]
+    """Set by :func:`load_yaml`; an ``__init__`` of its own would cost every file a call."""
+    aliases = False
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         if node.tag == _STR_TAG and type(node) is yaml.ScalarNode:
@@ -166,6 +165,7 @@ def load_yaml(text: str) -> tuple[Any, list[tuple[str, int]], bool]:
         yaml.YAMLError: For a syntax error, or aliases that expand too far.
     """
     loader = _Loader(text)
+    loader.duplicates = []
     try:
         value = loader.get_single_data()
     finally:
