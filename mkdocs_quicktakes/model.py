@@ -196,16 +196,16 @@ class _Reader:
         if value is None:
             return ""
         if isinstance(value, str):
-            return self._without_controls(path, value).strip()
+            if self.controls and _CONTROL.search(value):
+                value = self._without_controls(path, value)
+            return value.strip()
         if _is_number(value):
-            return _number_text(value)
+            return _number_text(value) if type(value) is int else str(value)
         self.problem(path, value)
         return ""
 
     def _without_controls(self, path: str, value: str) -> str:
         """``value`` without control characters; a warning names them."""
-        if not self.controls or not _CONTROL.search(value):
-            return value
         found = f"{describe(value)}; control characters removed"
         self.problems.append(Problem(self.src_uri, path, "text without control characters", found))
         return _CONTROL.sub("", value)
@@ -262,7 +262,9 @@ class _Reader:
         """The raw answer, or ``""`` with an error: a page without one cannot be used."""
         answer = meta.get("answer")
         if isinstance(answer, str) and answer.strip():
-            return self._without_controls("answer", answer)
+            if self.controls and _CONTROL.search(answer):
+                return self._without_controls("answer", answer)
+            return answer
         self.problem("answer", answer, "error")
         return ""
 

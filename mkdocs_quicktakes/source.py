@@ -68,18 +68,12 @@ class _Loader(_LibyamlLoader):  # type: ignore[valid-type,misc]
     so the schema names it, and refuses aliases that expand to too many values.
     """
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.duplicates: list[tuple[str, int]] = []
-        self.escapes = False
-        self.aliases = False
+    duplicates: list[tuple[str, int]]
+    """Set by :func:`load_yaml`; an ``__init__`` of its own would cost every file a call."""
+    aliases = False
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         if node.tag == _STR_TAG and type(node) is yaml.ScalarNode:
-            # YAML refuses control characters in its text; only a double-quoted escape (`\e`)
-            # makes one, so the schema looks for them only after such a scalar.
-            if node.style == '"':
-                self.escapes = True
             return node.value
         if node in self.constructed_objects:  # a second use of a value: an alias
             self.aliases = True
@@ -165,20 +159,23 @@ def load_yaml(text: str) -> tuple[Any, list[tuple[str, int]], bool]:
     """Load one YAML front matter.
 
     Returns:
-        The value, every key written twice with its line, and whether a double-quoted scalar
-        (the only kind that can hold control characters) was read.
+        The value, every key written twice with its line, and whether the text has a double
+        quote (only a double-quoted scalar can hold control characters).
 
     Raises:
         yaml.YAMLError: For a syntax error, or aliases that expand too far.
     """
     loader = _Loader(text)
+    loader.duplicates = []
     try:
         value = loader.get_single_data()
     finally:
         loader.dispose()
     if loader.aliases:
         _check_expansion(value)
-    return value, loader.duplicates, loader.escapes
+    # YAML refuses control characters in its text; only a double-quoted escape (`\e`) makes
+    # one, so the schema looks for them only in a front matter with a double quote at all.
+    return value, loader.duplicates, '"' in text
 
 
 class _Format(BaseHandler):
@@ -255,7 +252,7 @@ class SourceFile:
     front_matter: str = ""
     """The YAML text between the ``---`` lines, kept to find the line of a key for a problem."""
     escapes: bool = True
-    """Whether a value may hold control characters (YAML: a double-quoted scalar was read)."""
+    """Whether a value may hold control characters (YAML: the text has a double quote)."""
 
     @property
     def usable(self) -> bool:
