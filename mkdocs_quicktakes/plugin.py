@@ -359,11 +359,11 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
     def _index_with_pagefind(self, config: MkDocsConfig) -> None:
         start = time.perf_counter()
         try:
-            pages = build_pagefind_index(config.site_dir)
+            files = build_pagefind_index(config.site_dir)
         except (OSError, RuntimeError) as error:
             raise PluginError(f"quicktakes: option 'search_engine: pagefind': {error}") from error
         seconds = time.perf_counter() - start
-        log.info(f"Pagefind indexed the {pages} HTML files of the site in {seconds:.1f} s")
+        log.info(f"Pagefind read the {files} HTML files of the site in {seconds:.1f} s")
 
     def on_build_error(self, *, error: Exception) -> None:
         """Stop the processes working ahead of the build when it fails."""

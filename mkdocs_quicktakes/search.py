@@ -119,7 +119,7 @@ def mark_plain_page(html: str) -> str:
 
 
 def build_pagefind_index(site_dir: str) -> int:
-    """Index the built site with Pagefind and write its bundle; return the pages indexed.
+    """Index the built site with Pagefind and write its bundle; return the HTML files read.
 
     Raises:
         OSError: the Pagefind binary could not be found or started.
