@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -125,7 +126,10 @@ def build_pagefind_index(site_dir: str) -> int:
         OSError: the Pagefind binary could not be found or started.
         RuntimeError: Pagefind reported an error.
     """
-    return asyncio.run(_index_site(Path(site_dir).resolve()))
+    # In a thread of its own: the build may run inside an event loop (a notebook, a test driving
+    # a browser), where asyncio.run() is refused.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, _index_site(Path(site_dir).resolve())).result()
 
 
 async def _index_site(site_dir: Path) -> int:
