@@ -38,6 +38,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import write_corpus
+from run import tree_size, write_config
 
 REPO = Path(__file__).resolve().parents[1]
 PERFORMANCE_PAGE = REPO / "docs" / "performance.md"
@@ -49,22 +50,6 @@ ENGINES: dict[str, list[object]] = {
     "pagefind": [{"quicktakes": {"search_engine": "pagefind"}}],
 }
 PAGEFIND_TIME = re.compile(r"Pagefind read the \d+ HTML files of the site in ([\d.]+) s")
-
-
-def write_config(root: Path, name: str, plugins: list[object]) -> Path:
-    slug = name.replace(" ", "-")
-    config = {
-        "site_name": "Benchmark",
-        "site_url": "https://example.org/",
-        "theme": {"name": "mkdocs"},
-        "nav": [{"Home": "index.md"}],
-        "plugins": plugins,
-        "markdown_extensions": ["toc", "tables", "fenced_code"],
-        "site_dir": f"site-{slug}",
-    }
-    path = root / f"mkdocs-{slug}.yml"
-    path.write_text(yaml.safe_dump(config), encoding="utf-8")
-    return path
 
 
 def build(config: Path) -> tuple[float, float]:
@@ -79,10 +64,6 @@ def build(config: Path) -> tuple[float, float]:
     seconds = time.perf_counter() - start
     found = PAGEFIND_TIME.search(done.stderr + done.stdout)
     return seconds, float(found.group(1)) if found else 0.0
-
-
-def tree_size(folder: Path) -> int:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
 class _LoggingHandler(SimpleHTTPRequestHandler):
@@ -138,7 +119,10 @@ def bench_size(count: int, runs: int, workdir: Path) -> list[str]:
     root = workdir / f"corpus-{count}"
     paths = write_corpus(root / "docs", count)
     question = yaml.safe_load(paths[count // 2].read_text("utf-8").split("---\n")[1])["question"]
-    configs = {name: write_config(root, name, plugins) for name, plugins in ENGINES.items()}
+    configs = {
+        name: write_config(root, plugins, f"{name.replace(' ', '-')}.yml")
+        for name, plugins in ENGINES.items()
+    }
     rounds = [{name: build(config) for name, config in configs.items()} for _ in range(runs)]
 
     def index_time(name: str) -> float:
@@ -146,7 +130,7 @@ def bench_size(count: int, runs: int, workdir: Path) -> list[str]:
 
     rows = []
     for name in ("mkdocs full", "mkdocs summary"):
-        site = root / f"site-{name.replace(' ', '-')}"
+        site = root / f"site-{name.replace(' ', '-')}"  # as run.write_config names it
         size = (site / "search" / "search_index.json").stat().st_size
         rows.append(
             f"| {count:,} | {name} | {index_time(name):+.1f} s | {size / 2**20:.1f} MiB "

@@ -44,6 +44,7 @@ WORDS = tuple(
     ).split()
 )
 MIB = 2**20
+SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 THEMES = ("mkdocs", "readthedocs", "material")
 
 
@@ -194,6 +195,8 @@ def test_a_phrase_of_one_answer_finds_its_page_first_under_1_mib(
     _CachingHandler.served.clear()
     href, count = first_result(page, theme)
     page.wait_for_load_state("networkidle")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"search-{theme}.png"))
     context.close()
     sizes = dict(_CachingHandler.served)
     assert href == needle_url(theme)
