@@ -170,6 +170,8 @@ def first_result(page: Page, theme: str) -> tuple[str, int]:
     else:
         page.fill("[data-qt-search-input]", PHRASE)
         links = page.locator("[data-qt-search-results] li a")
+        # Material shows its results panel only while its search toggle is checked.
+        assert page.locator("#__search").is_checked()
     try:
         links.first.wait_for(timeout=30_000)
     except Exception:

@@ -73,11 +73,18 @@
     return item;
   }
 
+  // Material's words for the count ("# matching documents"), from the partial's data-* attributes.
+  function countText(status, count) {
+    var words = count === 0 ? status.dataset.none : count === 1 ? status.dataset.one : status.dataset.other;
+    return words ? words.replace("#", String(count)) : String(count);
+  }
+
   function connect(input, output, status, material) {
     var latest = 0;
     function run() {
       var query = input.value.trim();
       var ticket = ++latest;
+      var found = null;
       if (!query) {
         output.replaceChildren();
         if (status) status.textContent = "";
@@ -85,8 +92,9 @@
       }
       pagefind()
         .then(function (module) { return module.search(query); })
-        .then(function (found) {
-          return Promise.all(found.results.slice(0, MAX_RESULTS).map(function (r) {
+        .then(function (answer) {
+          found = answer;
+          return Promise.all(answer.results.slice(0, MAX_RESULTS).map(function (r) {
             return r.data();
           }));
         })
@@ -95,10 +103,10 @@
           output.replaceChildren.apply(output, results.map(function (data) {
             return resultItem(data, material);
           }));
-          var none = output.getAttribute("data-no-results-text") || "No results found";
-          var text = results.length ? results.length + (results.length === MAX_RESULTS ? "+" : "") : none;
-          if (status) status.textContent = text;
-          else if (!results.length) output.textContent = none;
+          if (status) status.textContent = countText(status, found.results.length);
+          else if (!results.length) {
+            output.textContent = output.getAttribute("data-no-results-text") || "No results found";
+          }
         })
         .catch(function (error) {
           if (ticket === latest) output.textContent = String(error);
@@ -116,10 +124,24 @@
     if (material) {
       connect(material, document.querySelector("[data-qt-search-results]"),
         document.querySelector("[data-qt-search-status]"), true);
+      // Material shows the results panel while its toggle #__search is checked (its own
+      // search checks it on focus): the same here, and Escape closes it.
       var toggle = document.getElementById("__search");
-      if (toggle) toggle.addEventListener("change", function () {
-        if (toggle.checked) material.focus();
-      });
+      if (toggle) {
+        var open = function (on) {
+          if (toggle.checked !== on) {
+            toggle.checked = on;
+            toggle.dispatchEvent(new Event("change"));
+          }
+        };
+        material.addEventListener("focus", function () { open(true); });
+        material.addEventListener("keydown", function (event) {
+          if (event.key === "Escape") { open(false); material.blur(); }
+        });
+        toggle.addEventListener("change", function () {
+          if (toggle.checked && document.activeElement !== material) material.focus();
+        });
+      }
       return;
     }
     // The mkdocs theme's modal and readthedocs' search.html share these ids.
