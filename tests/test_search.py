@@ -181,15 +181,30 @@ def test_pagefind_wires_the_themes_search_box_without_mkdocs_search(
     assert site.messages() == []
 
 
-def test_pagefind_with_mkdocs_search_enabled_warns_once(build_site: BuildSite) -> None:
+@pytest.mark.parametrize(
+    ("theme", "plugin"), [("mkdocs", "search"), ("material", "material/search")]
+)
+def test_pagefind_with_a_search_plugin_enabled_warns_once(
+    build_site: BuildSite, theme: str, plugin: str
+) -> None:
     plugins = ["search", {"quicktakes": {"search_engine": "pagefind"}}]
-    site = build_site(PAGES, strict=False, extra={"plugins": plugins})
+    site = build_site(PAGES, theme=theme, strict=False, extra={"plugins": plugins})
     warnings = [m for m in site.messages() if "search_engine" in m]
     assert len(warnings) == 1
-    assert "'search' plugin is not needed" in warnings[0]
+    assert f"'{plugin}' plugin is not needed" in warnings[0]
     html = site.text("index.html")
     assert "search/main.js" not in html  # only Pagefind answers the box
     assert 'src="quicktakes/search.js"' in html
+    assert 'data-md-component="search"' not in html
+
+
+def test_search_text_summary_keeps_markup_of_the_question_as_text(build_site: BuildSite) -> None:
+    question = "Is 1 < 2 & is <b>this</b> bold?"
+    pages = {"q.md": quicktake(question=question, seo={"page_description": "<i>d</i>"})}
+    site = build_site(pages, plugin={"search_text": "summary"})
+    page = next(e for e in search_entries(site) if e["location"].endswith("what-is-a-test/"))
+    assert question in page["text"]
+    assert "<i>d</i>" in page["text"]
 
 
 def test_search_engine_mkdocs_adds_nothing_of_pagefind(build_site: BuildSite) -> None:
@@ -197,3 +212,14 @@ def test_search_engine_mkdocs_adds_nothing_of_pagefind(build_site: BuildSite) ->
     assert not (site.site_dir / "pagefind").exists()
     assert "quicktakes/search.js" not in site.text("index.html")
     assert "search/main.js" in site.text("index.html")
+
+
+def test_a_plain_page_of_an_unknown_theme_is_indexed_whole() -> None:
+    from mkdocs_quicktakes.search import mark_plain_page
+
+    page = "<html><body class='x'><nav>n</nav><p>text</p></body></html>"
+    marked = mark_plain_page(page)
+    assert (
+        marked == "<html><body data-pagefind-body class='x'><nav>n</nav><p>text</p></body></html>"
+    )
+    assert mark_plain_page(marked) == marked
