@@ -16,7 +16,7 @@ import asyncio
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.pages import Page
-    from mkdocs.structure.toc import TableOfContents
+    from mkdocs.structure.toc import AnchorLink
 
     IndexedText = Callable[[Page], tuple[str, str] | None]
     """The plain-text title and the HTML MkDocs' search indexes for a page; ``None``: as is."""
@@ -150,13 +150,31 @@ async def _index_site(site_dir: Path) -> int:
 
 
 @dataclass(frozen=True)
+class _IndexedHeading:
+    """What MkDocs' search index reads of a table-of-contents entry, its title as plain text."""
+
+    id: str
+    title: str
+    url: str
+    children: list[_IndexedHeading]
+
+
+@dataclass(frozen=True)
 class _IndexedPage:
     """What MkDocs' search index reads of a page (``SearchIndex.add_entry_from_context``)."""
 
     title: str
     content: str
     url: str
-    toc: TableOfContents
+    toc: list[_IndexedHeading]
+
+
+def _plain_headings(items: Iterable[AnchorLink]) -> list[_IndexedHeading]:
+    # The table of contents holds HTML-escaped titles (themes print them as HTML).
+    return [
+        _IndexedHeading(item.id, unescape(item.title), item.url, _plain_headings(item.children))
+        for item in items
+    ]
 
 
 def feed_mkdocs_search(config: MkDocsConfig, indexed_text: IndexedText) -> None:
@@ -177,7 +195,7 @@ def feed_mkdocs_search(config: MkDocsConfig, indexed_text: IndexedText) -> None:
             add_entry(page)
             return
         title, content = found
-        add_entry(_IndexedPage(title, content, page.url, page.toc))
+        add_entry(_IndexedPage(title, content, page.url, _plain_headings(page.toc)))
 
     index.add_entry_from_context = add_entry_from_context
     index._quicktakes_fed = True

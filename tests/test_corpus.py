@@ -15,6 +15,7 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 from conftest import CORPUS, SEED, Site, build_pages, shared_files
 
+from mkdocs_quicktakes.answer import PLACEHOLDER_END
 from mkdocs_quicktakes.model import parse_quicktake
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def test_every_real_page_reads_as_a_person_would_write_it(corpus_site: Site, sou
     outside = text_outside_code(answer)
     assert "\\n" not in outside
     assert "```" not in outside
-    for leftover in ("$", "\\(", "\\[", "QTMATH"):
+    for leftover in ("$", "\\(", "\\[", PLACEHOLDER_END):
         assert leftover not in outside, leftover
     assert answer.find(class_="qt-math-error") is None
     raw = str(post["answer"])

@@ -67,6 +67,15 @@ def test_search_index_titles_are_plain_text(build_site: BuildSite, search_text: 
     assert site.soup(PAGE_URL + "index.html").h1.get_text() == "Kruskal's algorithm"
 
 
+@pytest.mark.parametrize("search_text", ["full", "summary"])
+def test_search_index_heading_titles_are_plain_text(
+    build_site: BuildSite, search_text: str
+) -> None:
+    pages = {"q.md": quicktake(answer=r"Intro.\n\n### A < B & C's step\nText.")}
+    site = build_site(pages, plugin={"search_text": search_text})
+    assert "A < B & C's step" in {e["title"] for e in search_entries(site)}
+
+
 def test_search_text_full_indexes_the_whole_answer(build_site: BuildSite) -> None:
     site = build_site(PAGES)
     text = " ".join(e["text"] for e in entries_of(site, PAGE_URL))
