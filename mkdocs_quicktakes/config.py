@@ -216,3 +216,12 @@ class QuickTakesConfig(base.Config):
     cache_dir = c.Optional(c.Type(str))
     """Keep every file's read and rendered result in this folder, relative to ``mkdocs.yml``, so
     the next build (a new process) reads and renders only the files that changed."""
+
+    search_engine = c.Choice(("mkdocs", "pagefind"), default="mkdocs")
+    """``mkdocs``: MkDocs' ``search`` plugin, if enabled, indexes the site; ``pagefind``: Pagefind
+    indexes the built site and the theme's search box queries it, loading only what a query needs
+    (for large sites; MkDocs' ``search`` plugin is then not needed)."""
+
+    search_text = c.Choice(("full", "summary"), default="full")
+    """What MkDocs' ``search`` plugin indexes of a Q&A page: the ``full`` answer, or a ``summary``
+    (question, description, keywords and the answer's headings) for a smaller index."""

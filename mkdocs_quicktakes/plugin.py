@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
+from html import unescape
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -32,8 +34,16 @@ from mkdocs_quicktakes.render import (
     toc_title,
 )
 from mkdocs_quicktakes.report import Report, write_report
+from mkdocs_quicktakes.search import (
+    build_pagefind_index,
+    configure_pagefind,
+    feed_mkdocs_search,
+    mark_plain_page,
+    search_summary_html,
+)
 from mkdocs_quicktakes.seo import PageInfo, PageRef, SiteInfo, absolute_url, needs_answer_text
 from mkdocs_quicktakes.site import SiteBuild, files_to_read_ahead
+from mkdocs_quicktakes.sitemaps import split_sitemap
 from mkdocs_quicktakes.view import PageWork, build_view
 from mkdocs_quicktakes.workers import ReadAhead, worker_count
 
@@ -84,6 +94,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         self._read_ahead: ReadAhead | None = None
         self._lookahead: Lookahead[str, PageWork] | None = None
         self._page_heads: dict[str, PageWork] = {}
+        self._search_warned = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Note the command; defining this hook makes MkDocs keep this object across rebuilds.
@@ -105,6 +116,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         # even when disabled, so no page of an earlier build is touched.
         self._takes, self._reads = {}, {}
         self._build, self._report = None, Report()
+        self._search_warned = False
         if not self.config.enabled:
             return None
         self._locale = self._resolve_locale(config)
@@ -132,6 +144,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         self._stop_helpers()
         if not self.config.enabled or self._locale is None:
             return
+        self._configure_search(config)
         if self.config.cache_dir and (note := self._read_cache.load(self._cache_dir(config))):
             log.info(note)
         # Plugins after this one may still change extensions: the settings are in each file's
@@ -179,6 +192,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         for message in build.notes:
             log.info(message)
         self._build, self._takes, self._reads = build, build.takes, build.reads
+        feed_mkdocs_search(config, self._search_text)
         if self._hint_dirty and len(build.takes) >= DIRTY_HINT_PAGES:
             self._hint_dirty = False  # once per `mkdocs serve`
             log.info(
@@ -274,6 +288,8 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         if self._site is None:
             return None
         hub = self._build.hub(page) if self._build else None
+        if self._uses_pagefind and hub is None and page.file.src_uri not in self._takes:
+            return mark_plain_page(output)  # Q&A pages and hubs are marked by their templates
         if self._build is not None and hub is not None:
             fallback = config.site_description or ""
             tags = self._build.hub_head(
@@ -320,6 +336,55 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
             if error := write_report(self._report, path):
                 log.warning(f"option 'report_file': could not write {error}")
         self._report.log_summary(log, report_file=report_file or "")
+        self._finish_sitemap(config)
+        if self._uses_pagefind:
+            self._index_with_pagefind(config)
+
+    @property
+    def _uses_pagefind(self) -> bool:
+        return bool(self.config.enabled and self.config.search_engine == "pagefind")
+
+    def _configure_search(self, config: MkDocsConfig) -> None:
+        """Wire the theme's search box to Pagefind; warn once if MkDocs' search is also on."""
+        if not self._uses_pagefind:
+            return
+        warning = configure_pagefind(config).warning
+        if warning and not self._search_warned:
+            self._search_warned = True
+            log.warning(warning)
+
+    def _search_text(self, page: Page) -> tuple[str, str] | None:
+        """What MkDocs' search indexes of a page of this plugin: a plain-text title and HTML."""
+        take = self._takes.get(page.file.src_uri)
+        hub = self._build.hub(page) if self._build and take is None else None
+        if take is None and hub is None:
+            return None
+        # page.title is HTML-escaped for the themes (see _set_page_meta); the index wants text.
+        title = unescape(page.title or "")
+        if take is None or self.config.search_text == "full":
+            return title, page.content or ""
+        headings = [(item.id, item.title) for item in _flat_toc(page.toc)]
+        summary = search_summary_html(take.question, take.description, take.keywords, headings)
+        return title, summary
+
+    def _finish_sitemap(self, config: MkDocsConfig) -> None:
+        """Split sitemap.xml into a sitemap index and its parts when one file is too large."""
+        try:
+            parts = split_sitemap(Path(config.site_dir), config.site_url or "")
+        except (OSError, ValueError) as error:
+            log.warning(f"sitemap.xml could not be split into parts: {error}")
+            return
+        if parts:
+            log.info(f"sitemap.xml is a sitemap index of {parts} sitemaps (sitemap-1.xml, ...)")
+
+    def _index_with_pagefind(self, config: MkDocsConfig) -> None:
+        start = time.perf_counter()
+        try:
+            files = build_pagefind_index(config.site_dir)
+        except (OSError, RuntimeError) as error:
+            raise PluginError(f"quicktakes: option 'search_engine: pagefind': {error}") from error
+        seconds = time.perf_counter() - start
+        log.info(f"Pagefind read the {files} HTML files of the site in {seconds:.1f} s")
 
     def on_build_error(self, *, error: Exception) -> None:
         """Stop the processes working ahead of the build when it fails."""
@@ -435,6 +500,14 @@ def nested_fences_mode(extensions: list[str]) -> NestedFences:
     if "codehilite" in names:
         return "codehilite"
     return "indented"
+
+
+def _flat_toc(toc: TableOfContents) -> list[AnchorLink]:
+    items: list[AnchorLink] = []
+    for item in toc:
+        items.append(item)
+        items.extend(_flat_toc(item.children))  # type: ignore[arg-type]
+    return items
 
 
 def _fill_toc_titles(toc: TableOfContents, prepared: PreparedAnswer) -> None:

@@ -1,0 +1,234 @@
+"""Search: what MkDocs' search index and the Pagefind bundle hold after real builds.
+
+The Pagefind bundle is read back as its browser client reads it: every ``.pf_fragment`` is gzip
+data behind the ``pagefind_dcd`` signature, holding one page's url, text, meta and filters. The
+browser tests (``test_search_browser.py``) query it in Chromium.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from conftest import quicktake
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from conftest import BuildSite, Site
+
+KRUSKAL = quicktake(
+    title="Kruskal's algorithm",
+    question="How does Kruskal's algorithm build a minimum spanning tree?",
+    answer=(
+        r"It sorts the edges by weight zebrafishword.\n\n### Kruskal's steps\n"
+        r"Add each edge unless it closes a cycle quagganword."
+        r"\n\n### Why it works\nThe cut property."
+    ),
+    seo={
+        "title": "Graphs",
+        "page_description": "Kruskal in one page.",
+        "page_keywords": "mst, union-find",
+    },
+    subject="AT&T Graphs",
+    author="Authorname",
+    related_article1={"title": "Prim relatedword", "url": "/learn/x/questions/prim"},
+    url="/learn/graphs/questions/kruskal",
+)
+PAGES = {"index.md": "# Home\n\nA plain page about okapiword.\n", "kruskal.md": KRUSKAL}
+PAGE_URL = "learn/graphs/questions/kruskal/"
+PAGEFIND_ONLY = {"plugins": [{"quicktakes": {"search_engine": "pagefind"}}]}
+
+
+def search_entries(site: Site) -> list[dict[str, str]]:
+    index = json.loads(site.text("search/search_index.json"))
+    return list(index["docs"])
+
+
+def entries_of(site: Site, url: str) -> list[dict[str, str]]:
+    return [e for e in search_entries(site) if e["location"].split("#")[0] == url]
+
+
+# ---------------------------------------------------------------------------------------
+# MkDocs' own search (search_engine: mkdocs)
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("search_text", ["full", "summary"])
+def test_search_index_titles_are_plain_text(build_site: BuildSite, search_text: str) -> None:
+    site = build_site(PAGES, plugin={"search_text": search_text})
+    titles = {e["title"] for e in search_entries(site)}
+    assert "Kruskal's algorithm" in titles
+    assert "AT&T Graphs" in titles  # the subject's hub
+    assert not [t for t in titles if "&#" in t or "&amp;" in t or "&lt;" in t]
+    # The page itself still shows its title as written.
+    assert site.soup(PAGE_URL + "index.html").h1.get_text() == "Kruskal's algorithm"
+
+
+@pytest.mark.parametrize("search_text", ["full", "summary"])
+def test_search_index_heading_titles_are_plain_text(
+    build_site: BuildSite, search_text: str
+) -> None:
+    pages = {"q.md": quicktake(answer=r"Intro.\n\n### A < B & C's step\nText.")}
+    site = build_site(pages, plugin={"search_text": search_text})
+    assert "A < B & C's step" in {e["title"] for e in search_entries(site)}
+
+
+def test_search_text_full_indexes_the_whole_answer(build_site: BuildSite) -> None:
+    site = build_site(PAGES)
+    text = " ".join(e["text"] for e in entries_of(site, PAGE_URL))
+    assert "zebrafishword" in text
+    assert "quagganword" in text
+
+
+def test_search_text_summary_holds_question_description_keywords_and_headings(
+    build_site: BuildSite,
+) -> None:
+    site = build_site(PAGES, plugin={"search_text": "summary"})
+    entries = entries_of(site, PAGE_URL)
+    page = next(e for e in entries if e["location"] == PAGE_URL)
+    assert "How does Kruskal's algorithm build a minimum spanning tree?" in page["text"]
+    assert "Kruskal in one page." in page["text"]
+    assert "mst, union-find" in page["text"]
+    sections = {e["location"]: e for e in entries if "#" in e["location"]}
+    assert [e["title"] for e in sections.values()] == ["Kruskal's steps", "Why it works"]
+    assert all(e["text"] == "" for e in sections.values())
+    everything = json.dumps(entries)
+    for word in ("zebrafishword", "quagganword", "cut property", "Authorname", "relatedword"):
+        assert word not in everything
+    # The page shows the whole answer all the same.
+    assert "quagganword" in site.text(PAGE_URL + "index.html")
+
+
+def test_search_text_summary_makes_the_index_smaller(build_site: BuildSite) -> None:
+    long_answer = r"\n\n".join(f"Paragraph {n} " + "with many words " * 40 for n in range(20))
+    pages = {
+        f"q{n}.md": quicktake(url=f"/learn/t/questions/q{n}", answer=long_answer) for n in range(5)
+    }
+    full = build_site(pages)
+    summary = build_site(pages, plugin={"search_text": "summary"})
+    full_size = len(full.text("search/search_index.json"))
+    assert len(summary.text("search/search_index.json")) * 5 < full_size
+
+
+# ---------------------------------------------------------------------------------------
+# Pagefind (search_engine: pagefind)
+# ---------------------------------------------------------------------------------------
+
+
+def pagefind_fragments(site_dir: Path) -> dict[str, dict[str, Any]]:
+    """Every page Pagefind indexed, by url, read from its fragments."""
+    fragments = {}
+    for path in (site_dir / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        fragment = json.loads(data[len(b"pagefind_dcd") :])
+        fragments[fragment["url"]] = fragment
+    return fragments
+
+
+@pytest.fixture(scope="module")
+def pagefind_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    from conftest import build_pages
+
+    return build_pages(tmp_path_factory.mktemp("pagefind"), PAGES, extra=PAGEFIND_ONLY)
+
+
+def test_pagefind_indexes_the_question_as_title_and_not_the_byline_or_related(
+    pagefind_site: Site,
+) -> None:
+    page = pagefind_fragments(pagefind_site.site_dir)["/" + PAGE_URL]
+    assert page["meta"]["title"] == "How does Kruskal's algorithm build a minimum spanning tree?"
+    assert page["filters"] == {"subject": ["AT&T Graphs"]}
+    for word in ("zebrafishword", "quagganword", "Kruskal's steps"):
+        assert word in page["content"]
+    for word in ("Authorname", "relatedword", "Posted on", "Subjects"):
+        assert word not in page["content"]
+
+
+def test_pagefind_indexes_plain_pages_and_hubs_without_answers_twice(pagefind_site: Site) -> None:
+    fragments = pagefind_fragments(pagefind_site.site_dir)
+    home = fragments["/"]
+    assert "okapiword" in home["content"]
+    assert "Subjects" not in home["content"]  # the theme's nav is not the page
+    hub = next(f for f in fragments.values() if f["meta"]["title"] == "AT&T Graphs")
+    assert "Kruskal's algorithm" in hub["content"]
+    assert "zebrafishword" not in hub["content"]  # the excerpt is the question page's
+    assert not [url for url in fragments if "404" in url]
+
+
+def test_pagefind_sorts_by_date(pagefind_site: Site) -> None:
+    meta = next((pagefind_site.site_dir / "pagefind").glob("pagefind.*.pf_meta"))
+    assert b"date" in gzip.decompress(meta.read_bytes())
+    html = pagefind_site.text(PAGE_URL + "index.html")
+    assert 'data-pagefind-sort="date[datetime]" datetime="2025-01-28"' in html
+
+
+@pytest.mark.parametrize("theme", ["mkdocs", "readthedocs", "material"])
+def test_pagefind_wires_the_themes_search_box_without_mkdocs_search(
+    build_site: BuildSite, theme: str
+) -> None:
+    site = build_site(PAGES, theme=theme, extra=PAGEFIND_ONLY)
+    html = site.text("index.html")
+    assert 'src="quicktakes/search.js"' in html
+    assert 'href="quicktakes/search.css"' in html
+    assert "search/main.js" not in html
+    assert not (site.site_dir / "search" / "search_index.json").exists()
+    box = {
+        "mkdocs": 'id="mkdocs-search-query"',
+        "readthedocs": "rtd-search-form",
+        "material": "data-qt-search-input",
+    }[theme]
+    assert box in html
+    if theme == "readthedocs":
+        assert 'id="mkdocs-search-results"' in site.text("search.html")
+    if theme == "material":
+        assert 'data-md-component="search"' not in html  # Material's own search never starts
+    assert (site.site_dir / "pagefind" / "pagefind.js").is_file()
+    assert site.messages() == []
+
+
+@pytest.mark.parametrize(
+    ("theme", "plugin"), [("mkdocs", "search"), ("material", "material/search")]
+)
+def test_pagefind_with_a_search_plugin_enabled_warns_once(
+    build_site: BuildSite, theme: str, plugin: str
+) -> None:
+    plugins = ["search", {"quicktakes": {"search_engine": "pagefind"}}]
+    site = build_site(PAGES, theme=theme, strict=False, extra={"plugins": plugins})
+    warnings = [m for m in site.messages() if "search_engine" in m]
+    assert len(warnings) == 1
+    assert f"'{plugin}' plugin is not needed" in warnings[0]
+    html = site.text("index.html")
+    assert "search/main.js" not in html  # only Pagefind answers the box
+    assert 'src="quicktakes/search.js"' in html
+    assert 'data-md-component="search"' not in html
+
+
+def test_search_text_summary_keeps_markup_of_the_question_as_text(build_site: BuildSite) -> None:
+    question = "Is 1 < 2 & is <b>this</b> bold?"
+    pages = {"q.md": quicktake(question=question, seo={"page_description": "<i>d</i>"})}
+    site = build_site(pages, plugin={"search_text": "summary"})
+    page = next(e for e in search_entries(site) if e["location"].endswith("what-is-a-test/"))
+    assert question in page["text"]
+    assert "<i>d</i>" in page["text"]
+
+
+def test_search_engine_mkdocs_adds_nothing_of_pagefind(build_site: BuildSite) -> None:
+    site = build_site(PAGES)
+    assert not (site.site_dir / "pagefind").exists()
+    assert "quicktakes/search.js" not in site.text("index.html")
+    assert "search/main.js" in site.text("index.html")
+
+
+def test_a_plain_page_of_an_unknown_theme_is_indexed_whole() -> None:
+    from mkdocs_quicktakes.search import mark_plain_page
+
+    page = "<html><body class='x'><nav>n</nav><p>text</p></body></html>"
+    marked = mark_plain_page(page)
+    assert (
+        marked == "<html><body data-pagefind-body class='x'><nav>n</nav><p>text</p></body></html>"
+    )
+    assert mark_plain_page(marked) == marked
