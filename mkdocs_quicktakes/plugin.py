@@ -16,11 +16,15 @@ from mkdocs_quicktakes.head import place_head_tags, prepare_head_tags, replace_h
 from mkdocs_quicktakes.labels import labels_for
 from mkdocs_quicktakes.lookahead import Lookahead
 from mkdocs_quicktakes.mathml import MathMode, fill_math_text
-from mkdocs_quicktakes.model import Problem
 from mkdocs_quicktakes.page import QuickTakePage
 from mkdocs_quicktakes.page_head import HeadOptions, SiteSettings, question_head_tags, site_info
 from mkdocs_quicktakes.reading import ReadResult, ReadSettings
-from mkdocs_quicktakes.render import FinishedHtml, RenderSettings, finish_answer_html
+from mkdocs_quicktakes.render import (
+    FinishedHtml,
+    RenderSettings,
+    finish_answer_html,
+    formula_problems,
+)
 from mkdocs_quicktakes.report import Report, write_report
 from mkdocs_quicktakes.seo import PageInfo, PageRef, SiteInfo, absolute_url, needs_answer_text
 from mkdocs_quicktakes.site import SiteBuild, files_to_read_ahead
@@ -351,9 +355,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         """Keep the answer's text for the JSON-LD and report its formulas that failed."""
         src_uri = page.file.src_uri
         self._answer_texts[src_uri] = finished.text
-        expected = "LaTeX that converts to MathML (it is shown as source)"
-        problems = [Problem(src_uri, "answer", expected, span.source) for span in finished.failures]
-        self._report.log(log, problems)
+        self._report.log(log, formula_problems(src_uri, finished))
 
     def _set_page_meta(self, page: Page, take: QuickTake) -> None:
         # Themes print page.meta.title and page.meta.author unescaped (in the nav, breadcrumbs and

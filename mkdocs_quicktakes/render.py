@@ -19,6 +19,7 @@ import markdown
 from markdown.treeprocessors import Treeprocessor
 
 from mkdocs_quicktakes.mathml import fill_math, fill_math_text
+from mkdocs_quicktakes.model import Problem
 from mkdocs_quicktakes.sanitize import sanitize_html
 from mkdocs_quicktakes.seo import answer_text
 
@@ -130,6 +131,12 @@ def finish_answer_html(
         return FinishedHtml(html, text, ())
     html, failures = fill_math(html, prepared.math, mode=settings.math)
     return FinishedHtml(html, text, tuple(failures))
+
+
+def formula_problems(src_uri: str, finished: FinishedHtml) -> list[Problem]:
+    """One problem for each formula of an answer that could not be converted (shown as source)."""
+    expected = "LaTeX that converts to MathML (it is shown as source)"
+    return [Problem(src_uri, "answer", expected, span.source) for span in finished.failures]
 
 
 class AnswerRenderer:
