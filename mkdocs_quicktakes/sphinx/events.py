@@ -10,7 +10,6 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sphinx.errors import ConfigError
 from sphinx.util import logging
 
 from mkdocs_quicktakes.head import render_head_tags
@@ -51,9 +50,8 @@ def reads(env: BuildEnvironment) -> dict[str, ReadResult]:
 
 def on_config_inited(app: Sphinx, config: Config) -> None:
     """Check the options; make the extension's page template findable."""
-    problems = settings.check(config)
-    if problems:
-        raise ConfigError("; ".join(problems))
+    for problem in settings.check(config):
+        logger.warning(problem, type="quicktakes", subtype="config")
     config.templates_path.append(str(SPHINX_TEMPLATES))
     warning = _site(app).warning
     if warning:

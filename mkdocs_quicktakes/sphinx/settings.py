@@ -16,7 +16,7 @@ from mkdocs_quicktakes.model import DEFAULT_MAX_ANSWER_BYTES
 from mkdocs_quicktakes.page_head import HeadOptions, SiteSettings, site_info
 from mkdocs_quicktakes.reading import ReadSettings
 from mkdocs_quicktakes.render import RenderSettings
-from mkdocs_quicktakes.seo import needs_answer_text
+from mkdocs_quicktakes.seo import AUTHOR_TYPES, STRUCTURED_DATA_MODES, needs_answer_text
 
 if TYPE_CHECKING:
     from babel import Locale
@@ -56,20 +56,36 @@ def option(config: Config, name: str) -> Any:
     return getattr(config, f"quicktakes_{name}")
 
 
+CHOICES = {
+    "math": ("mathml", "none"),
+    "answer_html": ("sanitize", "trust"),
+    "unresolved_related": ("text", "hide"),
+    "structured_data": STRUCTURED_DATA_MODES,
+    "author_type": AUTHOR_TYPES,
+}
+
+
 def check(config: Config) -> list[str]:
-    """Problems with the ``quicktakes_*`` values, worded as the MkDocs plugin words them."""
+    """Problems with the ``quicktakes_*`` values; each bad value is set back to its default.
+
+    Sphinx shows an exception from an extension as a crash report, so a bad value is a warning
+    (``-W`` fails on it) and the build goes on with the default, as Sphinx does for its own.
+    """
     problems = []
+    defaults = {name: default for name, default, _, _ in CONFIG_VALUES}
     for name in ("title_format", "title_format_fallback"):
         error = check_title_format(option(config, name))
         if error:
-            problems.append(f"quicktakes_{name}: {error}")
-    choices = {"math": ("mathml", "none"), "answer_html": ("sanitize", "trust")}
-    choices["unresolved_related"] = ("text", "hide")
-    for name, allowed in choices.items():
-        if option(config, name) not in allowed:
+            problems.append(f"config value 'quicktakes_{name}': {error}")
+            setattr(config, f"quicktakes_{name}", defaults[name])
+    for name, allowed in CHOICES.items():
+        found = option(config, name)
+        if found not in allowed:
+            expected = ", ".join(allowed)
             problems.append(
-                f"quicktakes_{name}: expected one of {allowed}, found {option(config, name)!r}"
+                f"config value 'quicktakes_{name}': expected one of {expected}, found {found!r}"
             )
+            setattr(config, f"quicktakes_{name}", defaults[name])
     return problems
 
 
