@@ -34,15 +34,15 @@ from mkdocs_quicktakes.hubs import (
     crumb_links,
     feed_links,
     hub_title,
+    related_links,
 )
 from mkdocs_quicktakes.page import QuickTakePage
 from mkdocs_quicktakes.page_head import HeadOptions, hub_head_tags
-from mkdocs_quicktakes.permalinks import Move, assign_dests, relative_url, url_for_dest
+from mkdocs_quicktakes.permalinks import Move, assign_dests, url_for_dest
 from mkdocs_quicktakes.reading import ReadResult, ReadSettings, unreadable
 from mkdocs_quicktakes.report import notice_page
 from mkdocs_quicktakes.seo import PageRef, SiteInfo, absolute_url
 from mkdocs_quicktakes.source import read_bytes
-from mkdocs_quicktakes.view import QuickTakeView, RelatedView, safe_href
 from mkdocs_quicktakes.workers import Job, ReadAhead, read_files, worker_count
 
 if TYPE_CHECKING:
@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from mkdocs_quicktakes.head import HeadTags
     from mkdocs_quicktakes.labels import Labels
     from mkdocs_quicktakes.model import Problem, QuickTake
+    from mkdocs_quicktakes.view import QuickTakeView
 
 HUB_TEMPLATE = "quicktakes/hub.html"
 SUBJECTS_TEMPLATE = "quicktakes/subjects.html"
@@ -373,20 +374,14 @@ class SiteBuild:
         entry = self.catalog.get(take.src_uri)
         if entry is None:
             return view
-        related = []
-        for link in self.catalog.related(take):
-            if link.url:
-                related.append(RelatedView(link.title, relative_url(link.url, entry.url)))
-            elif link.external:
-                related.append(RelatedView(link.title, safe_href(link.external)))
-            elif self.options.unresolved_related == "text":
-                related.append(RelatedView(link.title))
+        as_text = self.options.unresolved_related == "text"
+        related = related_links(self.catalog, take, entry.url, unresolved_as_text=as_text)
         crumbs = crumb_links(self.catalog.breadcrumbs(take), entry.url)
         feeds: tuple[FeedLinkView, ...] = ()
         if self.feeds_linked:
             subject = self.catalog.subject_of(take) if self.options.hubs else None
             feeds = feed_links(subject, entry.url, site_name=self.site_name, labels=self.labels)
-        return replace(view, related=tuple(related), breadcrumbs=crumbs, feeds=feeds)
+        return replace(view, related=related, breadcrumbs=crumbs, feeds=feeds)
 
 
 _NOT_IN_NAV = InclusionLevel.NOT_IN_NAV

@@ -8,13 +8,16 @@ come from the raw front matter and the corpus MANIFEST, never from the code unde
 from __future__ import annotations
 
 import ast
+import json
 import re
 import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin
 
+import feedparser
 import frontmatter
 import pytest
 from bs4 import BeautifulSoup, Tag
@@ -79,7 +82,9 @@ def corpus(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 
 
 def page_of(site: SphinxSite, source: Path) -> BeautifulSoup:
-    return site.soup(f"{source.stem}/index.html")
+    """The built page of a source file: at its front-matter ``url`` (dirhtml, ``permalinks``)."""
+    url = str(frontmatter.load(source)["url"]).strip("/")
+    return site.soup(f"{url}/index.html")
 
 
 def answer_of(soup: BeautifulSoup) -> Tag:
@@ -98,8 +103,9 @@ def heading_text(tag: Tag) -> str:
 
 def test_the_corpus_builds_without_a_warning(corpus: SphinxSite) -> None:
     assert corpus.result.stderr == ""
-    built = {path.parent.name for path in corpus.out.glob("*/index.html")}
+    built = {path.parent.name for path in corpus.out.glob("learn/*/questions/*/index.html")}
     assert {source.stem for source in SOURCES} <= built
+    assert not (corpus.out / SOURCES[0].stem).exists()  # written at its url, not its name
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem[:50])
@@ -198,7 +204,10 @@ def test_bad_files_are_sphinx_warnings_so_w_fails(tmp_path: Path) -> None:
         check=False,
     )
     assert lenient.returncode == 0, lenient.stderr
-    good_page = BeautifulSoup((tmp_path / "out/good/index.html").read_text(), "html.parser")
+    good_page = BeautifulSoup(
+        (tmp_path / "out/learn/testing/questions/what-is-a-test/index.html").read_text(),
+        "html.parser",
+    )
     assert good_page.find(id="answer") is not None
     notice = (tmp_path / "out/bad/index.html").read_text()
     assert "This page could not be built." in notice
@@ -209,7 +218,8 @@ def test_options_are_sphinx_config_values(tmp_path: Path) -> None:
     src = make_project(tmp_path, {"q.md": quicktake(title="Frage", date="2024-12-18")}, conf)
     result = sphinx_build(src, tmp_path / "out")
     assert result.returncode == 0, result.stderr
-    soup = BeautifulSoup((tmp_path / "out/q/index.html").read_text(), "html.parser")
+    page = tmp_path / "out/learn/testing/questions/what-is-a-test/index.html"
+    soup = BeautifulSoup(page.read_text(), "html.parser")
     assert soup.head is not None
     title = soup.head.find("title")
     assert title is not None
@@ -239,3 +249,132 @@ def test_only_the_sphinx_package_imports_sphinx() -> None:
                 names = [node.module]
             for name in names:
                 assert not re.match(r"(sphinx|docutils|myst_parser)\b", name), (path, name)
+
+
+def test_canonical_open_graph_and_json_ld_come_from_html_baseurl(corpus: SphinxSite) -> None:
+    source = CORPUS / "can-you-explain-the-mechanics-of-ols-estimation.md"
+    soup = page_of(corpus, source)
+    url = "https://example.org/docs" + str(frontmatter.load(source)["url"]) + "/"
+    canonical = soup.find_all("link", rel="canonical")
+    assert [link["href"] for link in canonical] == [url]
+    og_url = soup.find_all("meta", property="og:url")
+    assert [meta["content"] for meta in og_url] == [url]
+    [script] = soup.find_all("script", type="application/ld+json")
+    data = json.loads(script.string or "")
+    [article] = [node for node in data["@graph"] if node["@type"] == "Article"]
+    assert article["mainEntityOfPage"]["@id"] == url
+    assert article["headline"] == frontmatter.load(source)["title"].strip()
+
+
+def test_related_questions_link_to_their_documents(corpus: SphinxSite) -> None:
+    linked = 0
+    for source in SOURCES:
+        post = frontmatter.load(source)
+        page = page_of(corpus, source)
+        base = "https://example.org/docs" + str(post["url"]) + "/"
+        items = page.select(".qt-related__item")
+        for number in range(1, 6):
+            related = post.get(f"related_article{number}")
+            if not isinstance(related, dict) or not related.get("url"):
+                continue
+            target = corpus.out / str(related["url"]).strip("/") / "index.html"
+            [item] = [i for i in items if i.get_text(strip=True) == related["title"].strip()]
+            link = item.find("a")
+            if target.exists():
+                assert isinstance(link, Tag)
+                assert urljoin(base, str(link["href"])) == urljoin(
+                    base, "/docs" + related["url"] + "/"
+                )
+                linked += 1
+            else:
+                assert link is None  # shown as text: not a page of this project
+    assert linked > 0
+
+
+def test_subject_hubs_list_newest_first_and_feeds_are_written(corpus: SphinxSite) -> None:
+    hub = corpus.soup("learn/economics/index.html")
+    items = hub.select(".qt-hub__item time")
+    dates = [str(time["datetime"]) for time in items]
+    assert dates
+    assert dates == sorted(dates, reverse=True)
+    expected = sum(1 for s in SOURCES if str(frontmatter.load(s).get("subject")) == "Economics")
+    assert len(hub.select(".qt-hub__item")) == min(expected, 20)
+    assert hub.head is not None
+    assert len(hub.head.find_all("title")) == 1
+    for path in ("rss.xml", "atom.xml", "learn/economics/rss.xml", "learn/economics/atom.xml"):
+        feed = feedparser.parse((corpus.out / path).read_text(encoding="utf-8"))
+        assert not feed.bozo, path
+        assert feed.entries, path
+        for entry in feed.entries:
+            target = entry.link.removeprefix("https://example.org/docs/")
+            assert (corpus.out / target / "index.html").exists(), entry.link
+    index = corpus.soup("learn/index.html")
+    assert len(index.select(".qt-subjects__item")) >= 5
+
+
+def test_hubs_are_paginated(tmp_path: Path) -> None:
+    files = {
+        f"q{n}.md": quicktake(
+            title=f"Question {n}", date=f"2024-01-{n:02d}", url=f"/learn/testing/questions/q{n}"
+        )
+        for n in range(1, 6)
+    }
+    src = make_project(tmp_path, files, CONF + "quicktakes_hub_page_size = 2\n")
+    result = sphinx_build(src, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "out"
+    titles = []
+    for page in ("", "page/2/", "page/3/"):
+        soup = BeautifulSoup((out / f"learn/testing/{page}index.html").read_text(), "html.parser")
+        titles += [a.get_text() for a in soup.select(".qt-hub__title a")]
+    assert titles == [f"Question {n}" for n in (5, 4, 3, 2, 1)]
+
+
+def test_plain_html_builder_keeps_pages_at_their_names(tmp_path: Path) -> None:
+    src = make_project(tmp_path, {"q.md": quicktake()})
+    result = sphinx_build(src, tmp_path / "out", "-b", "html")
+    assert result.returncode == 0, result.stderr
+    soup = BeautifulSoup((tmp_path / "out/q.html").read_text(), "html.parser")
+    canonical = soup.find("link", rel="canonical")
+    assert isinstance(canonical, Tag)
+    assert canonical["href"] == "https://example.org/docs/q.html"
+    hub = (tmp_path / "out/learn/testing/index.html").read_text()
+    assert 'href="../../q.html"' in hub
+
+
+def test_incremental_build_rewrites_the_page_its_hub_and_feeds(tmp_path: Path) -> None:
+    files = {
+        "a.md": quicktake(id=7, title="Alpha", url="/learn/testing/questions/a"),
+        "b.md": quicktake(
+            id=8,
+            title="Beta",
+            url="/learn/testing/questions/b",
+            related_article1={"id": 7, "title": "Alpha", "url": "/learn/testing/questions/a"},
+        ),
+    }
+    src = make_project(tmp_path, files)
+    out = tmp_path / "out"
+    assert sphinx_build(src, out).returncode == 0
+    # Renamed and moved: b is not read again, but its link to a follows a's new url.
+    (src / "a.md").write_text(
+        quicktake(id=7, title="Alpha renamed", url="/learn/testing/questions/a2"), encoding="utf-8"
+    )
+    second = sphinx_build(src, out)
+    assert second.returncode == 0, second.stderr
+    page = (out / "learn/testing/questions/a2/index.html").read_text()
+    assert "Alpha renamed" in page
+    assert not (out / "learn/testing/questions/a/index.html").exists()
+    hub = (out / "learn/testing/index.html").read_text()
+    assert "Alpha renamed" in hub
+    assert ">Alpha<" not in hub
+    assert "Alpha renamed" in (out / "rss.xml").read_text()
+    related = BeautifulSoup(
+        (out / "learn/testing/questions/b/index.html").read_text(), "html.parser"
+    )
+    assert [a["href"] for a in related.select(".qt-related__item a")] == ["../a2/"]
+    (src / "a.md").unlink()
+    third = sphinx_build(src, out)
+    assert third.returncode == 0, third.stderr
+    assert "Alpha" not in (out / "learn/testing/index.html").read_text()
+    assert "Alpha" not in (out / "rss.xml").read_text()
+    assert not (out / "learn/testing/questions/a2/index.html").exists()

@@ -29,6 +29,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", events.on_doctree_resolved)
     app.connect("env-purge-doc", events.on_env_purge_doc)
     app.connect("env-merge-info", events.on_env_merge_info)
+    app.connect("env-before-read-docs", events.on_env_before_read_docs)
+    app.connect("env-updated", events.on_env_updated)
+    app.connect("builder-inited", events.on_builder_inited)
+    app.connect("html-collect-pages", events.on_html_collect_pages)
     app.connect("html-page-context", events.on_html_page_context)
     app.connect("build-finished", events.on_build_finished)
     return {

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from mkdocs_quicktakes.render import RenderedAnswer, TocHeading
     from mkdocs_quicktakes.view import QuickTakeView
 
+RELATED = "quicktakes_related"
+"""The attribute of the node that the related questions replace."""
 TEMPLATES_DIR = Path(mkdocs_quicktakes.__file__).parent / "templates"
 
 
@@ -58,8 +60,8 @@ def article_nodes(view: QuickTakeView, rendered: RenderedAnswer) -> nodes.sectio
     )
     _add_answer(section, rendered.finished.html, rendered.toc)
     section += html("</div></div>")
-    if view.related:
-        section += html(partial("related", view))
+    # Linked once every document's url is known (``doctree-resolved``).
+    section += nodes.raw("", "", format="html", **{RELATED: True})
     return section
 
 

@@ -42,6 +42,14 @@ CONFIG_VALUES: tuple[tuple[str, Any, Rebuild, tuple[type, ...]], ...] = (
     ("digital_source_type", None, "html", (str, type(None))),
     ("answer_html", "sanitize", "env", (str,)),
     ("max_answer_bytes", DEFAULT_MAX_ANSWER_BYTES, "env", (int,)),
+    ("permalinks", True, "env", (bool,)),
+    ("hubs", True, "env", (bool,)),
+    ("hub_url", "learn/{slug}/", "env", (str,)),
+    ("hub_page_size", 20, "env", (int,)),
+    ("hub_sort", "date", "env", (str,)),
+    ("subjects_url", "learn/", "env", (str,)),
+    ("feeds", True, "env", (bool,)),
+    ("feed_size", 20, "env", (int,)),
 )
 
 # The answer's Markdown is rendered by the core with Python-Markdown; codehilite runs the same
@@ -62,6 +70,7 @@ CHOICES = {
     "unresolved_related": ("text", "hide"),
     "structured_data": STRUCTURED_DATA_MODES,
     "author_type": AUTHOR_TYPES,
+    "hub_sort": ("date", "score", "title"),
 }
 
 
