@@ -22,7 +22,7 @@ import frontmatter
 import pytest
 from bs4 import BeautifulSoup, Tag
 from conftest import CORPUS, SEED, quicktake, shared_files
-from test_corpus import NOTES, math_text, text_outside_code
+from test_corpus import NOTES, answer_of, assert_answer_reads_well, math_text, page_of
 
 import mkdocs_quicktakes
 
@@ -81,18 +81,6 @@ def corpus(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     return SphinxSite(request.param, src, out, result)
 
 
-def page_of(site: SphinxSite, source: Path) -> BeautifulSoup:
-    """The built page of a source file: at its front-matter ``url`` (dirhtml, ``permalinks``)."""
-    url = str(frontmatter.load(source)["url"]).strip("/")
-    return site.soup(f"{url}/index.html")
-
-
-def answer_of(soup: BeautifulSoup) -> Tag:
-    answer = soup.find(id="answer")
-    assert isinstance(answer, Tag)
-    return answer
-
-
 def heading_text(tag: Tag) -> str:
     """A heading's text without the theme's permalink (¶, or an icon glyph)."""
     copy = BeautifulSoup(str(tag), "html.parser")
@@ -128,14 +116,7 @@ def test_every_real_page_in_every_theme(corpus: SphinxSite, source: Path) -> Non
     assert isinstance(time, Tag)
     assert time["datetime"] == post["date"].isoformat()
     answer = answer_of(soup)
-    outside = text_outside_code(answer)
-    assert "\\n" not in outside
-    assert "```" not in outside
-    for leftover in ("$", "\\(", "\\[", "QTMATH"):
-        assert leftover not in outside, leftover
-    assert answer.find(class_="qt-math-error") is None
-    raw = str(post["answer"])
-    assert len(answer.find_all("pre")) == raw.count("```") // 2
+    assert_answer_reads_well(answer, str(post["answer"]))
     notes = NOTES.get(source.name, set())
     if notes & {"math $", "math $$", "math \\( \\)"}:
         assert answer.find("math") is not None
