@@ -21,10 +21,12 @@ import feedparser
 import frontmatter
 import pytest
 from bs4 import BeautifulSoup, Tag
-from conftest import CORPUS, SEED, quicktake, shared_files
+from conftest import CORPUS, REPO, SEED, quicktake, shared_files
 from test_corpus import NOTES, answer_of, assert_answer_reads_well, math_text, page_of
 
 import mkdocs_quicktakes
+from mkdocs_quicktakes.config import QuickTakesConfig
+from mkdocs_quicktakes.sphinx.settings import CONFIG_VALUES
 
 THEMES = ("alabaster", "furo", "sphinx_rtd_theme")
 SOURCES = [*shared_files(CORPUS), *shared_files(SEED)]
@@ -359,3 +361,24 @@ def test_incremental_build_rewrites_the_page_its_hub_and_feeds(tmp_path: Path) -
     assert "Alpha" not in (out / "learn/testing/index.html").read_text()
     assert "Alpha" not in (out / "rss.xml").read_text()
     assert not (out / "learn/testing/questions/a2/index.html").exists()
+
+
+def test_config_values_are_the_mkdocs_options_with_their_defaults() -> None:
+    options = dict(QuickTakesConfig._schema)
+    for name, default, _, _ in CONFIG_VALUES:
+        assert name in options, name
+        assert options[name].default == default, name
+
+
+def test_the_example_site_builds_with_sphinx_from_the_mkdocs_examples_files(
+    tmp_path: Path,
+) -> None:
+    example = REPO / "example_site"
+    result = sphinx_build(example / "docs", tmp_path, "-c", str(example / "sphinx"))
+    assert result.returncode == 0, result.stderr
+    questions = sorted((example / "docs" / "questions").glob("*.md"))
+    for source in questions:
+        url = str(frontmatter.load(source)["url"]).strip("/")
+        assert (tmp_path / url / "index.html").is_file(), url
+    assert (tmp_path / "index.html").is_file()
+    assert (tmp_path / "rss.xml").is_file()
