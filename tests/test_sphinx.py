@@ -382,3 +382,19 @@ def test_the_example_site_builds_with_sphinx_from_the_mkdocs_examples_files(
         assert (tmp_path / url / "index.html").is_file(), url
     assert (tmp_path / "index.html").is_file()
     assert (tmp_path / "rss.xml").is_file()
+
+
+def test_answer_text_and_headings_are_in_the_search_index(corpus: SphinxSite) -> None:
+    index = (corpus.out / "searchindex.js").read_text(encoding="utf-8")
+    data = json.loads(index.removeprefix("Search.setIndex(").removesuffix(")"))
+    assert "homoscedast" in data["terms"]  # a word of the OLS answer, stemmed
+    assert "Mechanics of OLS Estimation" in data["alltitles"]
+
+
+@pytest.mark.parametrize("builder", ["text", "latex", "singlehtml"])
+def test_other_builders_build_without_a_warning(tmp_path: Path, builder: str) -> None:
+    related = {"id": 2, "title": "Elsewhere", "url": "/learn/testing/questions/elsewhere"}
+    src = make_project(tmp_path, {"q.md": quicktake(related_article1=related)})
+    result = sphinx_build(src, tmp_path / "out", "-b", builder)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr

@@ -135,7 +135,7 @@ def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> N
             continue
         state = site_state(app.env)
         as_text = settings.option(app.config, "unresolved_related") == "text"
-        page_url = app.builder.get_target_uri(docname)
+        page_url = app.builder.get_target_uri(docname) if site.writes_html_pages(app) else ""
         related = related_links(state.catalog, read.take, page_url, unresolved_as_text=as_text)
         view, _ = build_view(read.take, locale=_site(app).locale, labels=_site(app).labels)
         view = replace(view, related=related)

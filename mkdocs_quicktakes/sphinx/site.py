@@ -64,8 +64,15 @@ def remove_stale(app: Sphinx, previous: SiteState, state: SiteState) -> None:
     Sphinx leaves the output of a removed document in place; a Q&A page that moved to a new url,
     a hub past the last page and the feed of a subject without questions would stay reachable.
     """
+    if not writes_html_pages(app):
+        return
     for path in previous.outputs(app) - state.outputs(app):
         path.unlink(missing_ok=True)
+
+
+def writes_html_pages(app: Sphinx) -> bool:
+    """Whether the builder writes one HTML page per document (html, dirhtml): hubs need that."""
+    return app.builder.format == "html" and hasattr(app.builder, "get_output_path")
 
 
 def directory_urls(app: Sphinx) -> bool:
@@ -105,8 +112,14 @@ def place(
 
 
 def build_catalog(app: Sphinx, reads: dict[str, ReadResult], site: Site) -> Catalog:
-    """The catalog of every Q&A page at the url the builder gives it."""
+    """The catalog of every Q&A page at the url the builder gives it.
+
+    Empty for builders without a page per document (latex, singlehtml, text): related questions
+    are text there.
+    """
     config = app.config
+    if not writes_html_pages(app):
+        return Catalog(())
     options = HubOptions(
         url=option(config, "hub_url"),
         index_url=option(config, "subjects_url"),
@@ -130,7 +143,7 @@ def hub_pages(
     """The hub pages by pagename, and a warning for each that a document already takes."""
     pages: dict[str, HubPage] = {}
     warnings: list[str] = []
-    if not option(app.config, "hubs"):
+    if not option(app.config, "hubs") or not writes_html_pages(app):
         return pages, warnings
     for hub in state.catalog.hub_pages():
         name = pagename_for(hub.url)
@@ -200,7 +213,7 @@ def feeds_written(app: Sphinx) -> bool:
 
 def feeds(app: Sphinx, state: SiteState, site: Site) -> dict[str, str]:
     """Every feed file, by path relative to the output folder."""
-    if not feeds_written(app):
+    if not feeds_written(app) or not writes_html_pages(app):
         return {}
     options = FeedOptions(
         site_url=site.info.url,
