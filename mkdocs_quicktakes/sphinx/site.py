@@ -18,9 +18,9 @@ from mkdocs_quicktakes.catalog import Catalog, Entry, HubOptions, HubPage
 from mkdocs_quicktakes.feeds import FeedOptions, feed_files
 from mkdocs_quicktakes.head import render_head_tags
 from mkdocs_quicktakes.hubs import HubContext, build_hub_view, build_subjects_view, hub_title
-from mkdocs_quicktakes.page_head import hub_head_tags
+from mkdocs_quicktakes.page_head import hub_page_head
 from mkdocs_quicktakes.permalinks import Move, assign_dests, url_for_dest
-from mkdocs_quicktakes.seo import PageRef, absolute_url
+from mkdocs_quicktakes.seo import absolute_url
 from mkdocs_quicktakes.sphinx.article import TEMPLATES_DIR
 from mkdocs_quicktakes.sphinx.settings import option
 
@@ -182,28 +182,24 @@ def hub_context(app: Sphinx, state: SiteState, site: Site, hub: HubPage) -> dict
         view = build_subjects_view(hub, context)
         body = _hub_templates().get_template("quicktakes/subjects.html")
         html = body.render(qt_subjects=view, config=theme)
-    title = hub_title(hub, state.catalog, site.labels)
+    base = site.info.url
+    head = hub_page_head(
+        hub,
+        state.catalog,
+        site.labels,
+        view.breadcrumbs,
+        absolute_url(base, hub.url) if base else "",
+        options=site.head,
+        site=site.info,
+        fallback=app.config.project,
+    )
     return {
-        "title": title,
+        "title": hub_title(hub, state.catalog, site.labels),
         "body": html,
-        "quicktakes_head": render_head_tags(_hub_head(app, state, site, hub, title)),
+        "quicktakes_head": render_head_tags(head),
         "metatags": "",
         "pageurl": None,
     }
-
-
-def _hub_head(app: Sphinx, state: SiteState, site: Site, hub: HubPage, title: str) -> Any:
-    base = site.info.url
-    subject = state.catalog.subject_by_key(hub.subject_key)
-    description = (
-        site.labels.hub_description.format(subject=subject.name) if subject else app.config.project
-    )
-    listed = [(entry.take.title, entry.url) for entry in hub.entries]
-    if subject is None:
-        listed = [(s.name, s.url) for s in state.catalog.subjects if s.url]
-    items = [PageRef(name, absolute_url(base, url)) for name, url in listed]
-    this = PageRef(title, absolute_url(base, hub.url) if base else "")
-    return hub_head_tags(this, description, items, (), site.head, site.info)
 
 
 def feeds_written(app: Sphinx) -> bool:
