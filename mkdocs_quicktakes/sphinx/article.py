@@ -52,7 +52,8 @@ def article_nodes(view: QuickTakeView, rendered: RenderedAnswer) -> nodes.sectio
     header = ""
     if view.question != view.title:
         header = f'<p class="qt-header__question">{_escape(view.question)}</p>\n'
-    section += html(header + partial("byline", view))
+    # The title is Sphinx's own section heading, so the header holds what follows it.
+    section += html(f'<header class="qt-header">{header}{partial("byline", view)}</header>')
     label = _escape(view.labels.answer)
     section += html(
         f'<div class="qt-answer" id="answer" role="region" aria-label="{label}">'
