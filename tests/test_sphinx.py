@@ -215,6 +215,11 @@ def test_options_are_sphinx_config_values(tmp_path: Path) -> None:
     result = sphinx_build(bad, tmp_path / "bad-out")
     assert result.returncode != 0
     assert "config value 'quicktakes_title_format': unknown placeholder {nope}" in result.stderr
+    bad_locale = make_project(tmp_path / "locale", {}, CONF + 'quicktakes_locale = "xx-nope"\n')
+    result = sphinx_build(bad_locale, tmp_path / "locale-out")
+    assert result.returncode != 0
+    assert "config value 'quicktakes_locale'" in result.stderr
+    assert "Traceback" not in result.stderr
     assert "Traceback" not in result.stderr
 
 

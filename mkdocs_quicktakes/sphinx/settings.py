@@ -95,6 +95,11 @@ def check(config: Config) -> list[str]:
                 f"config value 'quicktakes_{name}': expected one of {expected}, found {found!r}"
             )
             setattr(config, f"quicktakes_{name}", defaults[name])
+    try:
+        resolve_locale(option(config, "locale") or config.language or "en")
+    except ValueError as error:
+        problems.append(f"config value 'quicktakes_locale' (or language): {error}; using en")
+        config.quicktakes_locale = "en"
     return problems
 
 
