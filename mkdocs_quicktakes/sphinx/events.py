@@ -101,7 +101,9 @@ def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
         return
     if read.rendered is not None:
         _warn(formula_problems(src_uri, read.rendered.finished))
-    reads(app.env)[docname] = read
+    # The prepared Markdown was only needed to render the answer: the environment (pickled
+    # after every build) keeps the rendered answer and the record.
+    reads(app.env)[docname] = replace(read, prepared=None)
     source[0] = ""
 
 
