@@ -41,7 +41,7 @@ wheel: $(BIN)/mkdocs
 
 ## Retake the documentation's screenshots, docs/assets/screenshots/*.png, in the browser tests.
 screenshots: $(BIN)/mkdocs
-	QT_UPDATE_SCREENSHOTS=1 $(BIN)/pytest tests/test_browser.py
+	QT_UPDATE_SCREENSHOTS=1 $(BIN)/pytest tests/test_browser.py tests/test_math_browser.py
 
 bench: $(BIN)/mkdocs
 	$(BIN)/python benchmarks/run.py

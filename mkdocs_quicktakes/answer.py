@@ -12,11 +12,15 @@ This module is pure: it imports nothing from MkDocs.
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 import ftfy
+import math_core
 
 __all__ = [
     "MathSpan",
@@ -24,6 +28,8 @@ __all__ = [
     "PreparedAnswer",
     "decode_newlines",
     "math_placeholder",
+    "new_math_token",
+    "placeholder_index",
     "prepare_answer",
     "repair_mojibake",
 ]
@@ -92,27 +98,75 @@ class PreparedAnswer:
     """Markdown ready for Python-Markdown, with its formulas set aside.
 
     Attributes:
-        markdown: The Markdown; ``math[i]`` stands in it as ``math_placeholder(i)``.
+        markdown: The Markdown; ``math[i]`` stands in it as ``math_placeholder(i, token)``.
         math: The formulas, in order of appearance.
+        token: The start of this answer's placeholders, absent from its text (see
+            :func:`new_math_token`).
     """
 
     markdown: str
     math: tuple[MathSpan, ...]
+    token: str = ""
+
+    def placeholder(self, index: int) -> str:
+        """The placeholder of formula number ``index`` in this answer's Markdown."""
+        return math_placeholder(index, self.token)
 
 
-def math_placeholder(index: int) -> str:
-    """Return the placeholder for formula number ``index``.
+# Placeholders are made of private-use characters: no Markdown syntax acts on them, and every
+# slugify of Python-Markdown, pymdownx and Material drops them, so a heading's id never holds
+# one. Each answer has its own token, which never occurs in the answer's text, so no text of an
+# answer (even in code) can pass for a placeholder and be replaced by a formula. The token is a
+# cryptographic hash of the text: unpredictable without the whole text, the same in the build
+# process, in workers and in the cache, so a page's Markdown is the same in every build.
+_TOKEN_FIRST = 0xE100
+_TOKEN_LENGTH = 12  # 96 bits
+_DIGIT_ZERO = 0xE010
+PLACEHOLDER_END = "\ue01f"
+"""The character that ends every placeholder, after the formula's number."""
+PLACEHOLDER_DIGITS = "[\ue010-\ue019]+"
+"""A pattern for the formula's number in a placeholder, one private-use character a digit."""
+_TO_DIGIT_CHARS = str.maketrans({str(d): chr(_DIGIT_ZERO + d) for d in range(10)})
 
-    Letters and digits only, so no Markdown syntax can change it, and the closing ``QT``
-    keeps ``QTMATH1QT`` from matching inside ``QTMATH12QT``.
+
+def new_math_token(text: str) -> str:
+    """The placeholder token of an answer: derived from ``text`` and absent from it.
+
+    Args:
+        text: The answer the placeholders will stand in.
+
+    Returns:
+        Twelve private-use characters (96 bits of a BLAKE2 hash of the text); should the text
+        hold them, the hash of the text with a counter instead.
+    """
+    data = text.encode("utf-8", "surrogatepass")
+    for attempt in itertools.count():
+        digest = hashlib.blake2b(data, digest_size=_TOKEN_LENGTH, salt=attempt.to_bytes(16, "big"))
+        token = "".join(chr(_TOKEN_FIRST + byte) for byte in digest.digest())
+        if token not in text:
+            return token
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def math_placeholder(index: int, token: str) -> str:
+    """Return the placeholder for formula number ``index`` of the answer with ``token``.
+
+    The number is written in private-use digits and closed by ``PLACEHOLDER_END``, so the
+    placeholder of formula 1 never matches inside that of formula 12.
 
     Args:
         index: Position of the formula in ``PreparedAnswer.math``.
+        token: ``PreparedAnswer.token``.
 
     Returns:
         The placeholder text.
     """
-    return f"QTMATH{index}QT"
+    return token + str(index).translate(_TO_DIGIT_CHARS) + PLACEHOLDER_END
+
+
+def placeholder_index(digits: str) -> int:
+    """The formula number written in a placeholder's private-use digits."""
+    return int("".join(str(ord(char) - _DIGIT_ZERO) for char in digits))
 
 
 # ---------------------------------------------------------------------------------------
@@ -121,22 +175,30 @@ def math_placeholder(index: int) -> str:
 
 _ESC_NEWLINE = "\\n"
 
-# LaTeX commands that start with "n". Inside math, backslash-n followed by one of these
-# (as a maximal run of letters) is the command, not a line break.
-_N_COMMANDS = frozenset(
-    {
-        "natural", "nabla", "ncong", "ne", "nearrow", "neg", "neq", "newline", "nexists",
-        "ngeq", "ngeqq", "ngeqslant", "ngtr", "ni", "nleftarrow", "nLeftarrow",
-        "nleftrightarrow", "nLeftrightarrow", "nleq", "nleqq", "nleqslant", "nless", "nmid",
-        "nobreak", "nolimits", "nonumber", "norm", "not", "notag", "notin", "nparallel",
-        "nprec", "npreceq", "nrightarrow", "nRightarrow", "nshortmid", "nshortparallel",
-        "nsim", "nsubset", "nsubseteq", "nsubseteqq", "nsucc", "nsucceq", "nsupset",
-        "nsupseteq", "nsupseteqq", "ntriangleleft", "ntrianglelefteq", "ntriangleright",
-        "ntrianglerighteq", "nu", "nvdash", "nvDash", "nVdash", "nVDash", "nwarrow",
-    }
-)  # fmt: skip
+_LATEX = math_core.LatexToMathML(fancy_error=False)
+_UNKNOWN_COMMAND = "Unknown command"
+
+
+@functools.lru_cache(maxsize=4096)
+def latex_command_known(name: str) -> bool:
+    r"""Whether the LaTeX converter knows the command ``\name`` (``nequiv``: yes, ``nx``: no).
+
+    Inside math, backslash-n followed by a command the converter knows is that command, not a
+    line break. The converter is asked rather than a list kept by hand, so every command it
+    renders survives decoding; a command that needs arguments (``\newcommand``) counts too.
+    """
+    try:
+        _LATEX.convert_with_local_state("\\" + name, displaystyle=False)
+    except math_core.LatexError as error:
+        return _UNKNOWN_COMMAND not in str(error)
+    return True
+
 
 _FENCE_OPEN = re.compile(r"[ ]*(`{3,}|~{3,})")
+# An amount after a "$" and a space, as in "$ 5" or "$ 1.000": a price when a second "$" is
+# followed by one too.
+_SPACED_PRICE = re.compile(r"[ \t]+\d")
+_PRICE_LOOKAHEAD = 8
 # The longest formula that is recognised (the corpus' longest has 226 characters).
 _MAX_MATH = 10_000
 # Plain text, line breaks included, up to what can start an escape, code or math, or up to a
@@ -333,7 +395,7 @@ class _Scanner:
         if close == -1 or raw.startswith("$$", close):
             return False
         content = _decode_math(raw[pos + 1 : close], display=False)
-        if not _is_inline_dollar_math(content, raw[close + 1 : close + 2]):
+        if not _is_inline_dollar_math(content, raw[close + 1 : close + _PRICE_LOOKAHEAD]):
             return False
         self._add_math("$", content, "$", display=False)
         self.pos = close + 1
@@ -406,12 +468,15 @@ def _is_inline_dollar_math(content: str, after: str) -> bool:
     Accepted: the tight form ``$x^2$`` (no space inside either delimiter) and the
     corpus' spaced form ``$ x^2 $`` (space inside both). Rejected: a one-sided space,
     as in ``costs $5 and $10`` (content ``5 and ``), a closing ``$`` followed by a
-    digit, an empty formula, and any formula broken over lines.
+    digit, an empty formula, any formula broken over lines, and spaced prices: ``$ 5 for
+    kids and $ 10`` (a number after each ``$``, the second one a space away).
     """
-    if not content.strip() or "\n" in content or after.isdigit():
+    if not content.strip() or "\n" in content or after[:1].isdigit():
         return False
     opens_spaced = content[0].isspace()
     closes_spaced = content[-1].isspace()
+    if opens_spaced and _SPACED_PRICE.match(content) and _SPACED_PRICE.match(after):
+        return False
     return opens_spaced == closes_spaced
 
 
@@ -436,7 +501,7 @@ def _decode_math(raw: str, *, display: bool) -> str:
             command = _LETTERS.match(raw, slash + 1)
             name = command.group(0) if command else "n"
             forced_break = after_row_break or (display and slash == 0)
-            if name in _N_COMMANDS and not forced_break:
+            if not forced_break and latex_command_known(name):
                 out.append("\\" + name)
                 pos = slash + 1 + len(name)
             else:
@@ -611,12 +676,14 @@ def prepare_answer(
     """
     text = repair_mojibake(raw) if fix_mojibake else raw
     segments = _Scanner(text).run()
-    markdown, spans = _replace_math(segments, html_tags)
-    return PreparedAnswer(_normalise_blocks(markdown, spans, nested_fences), spans)
+    token = new_math_token(text) if any(s.math is not None for s in segments) else ""
+    markdown, spans = _replace_math(segments, html_tags, token)
+    display_lines = _DisplayLines(spans, token)
+    return PreparedAnswer(_normalise_blocks(markdown, display_lines, nested_fences), spans, token)
 
 
 def _replace_math(
-    segments: list[_Segment], html_tags: frozenset[str] | None
+    segments: list[_Segment], html_tags: frozenset[str] | None, token: str
 ) -> tuple[str, tuple[MathSpan, ...]]:
     """Join the segments, putting placeholders for math and escaping stray tags in text."""
     parts: list[str] = []
@@ -629,7 +696,7 @@ def _replace_math(
                 text = _escape_tags(text, html_tags).replace("\\$", "$")
             parts.append(text)
         else:
-            parts.append(math_placeholder(len(spans)))
+            parts.append(math_placeholder(len(spans), token))
             spans.append(segment.math)
     return "".join(parts), tuple(spans)
 
@@ -655,7 +722,6 @@ def _escape_tags(text: str, allowed: frozenset[str] | None) -> str:
 _LIST_ITEM = re.compile(r"(?P<indent>[ ]*)(?P<marker>[-*+]|(?P<number>\d{1,9})[.)])(?P<gap>[ ]+|$)")
 _HEADING = re.compile(r"[ ]*#{1,6}(?:[ ]|$)")
 _TABLE_DELIMITER = re.compile(r"[ ]*\|?[ ]*:?-+:?[ ]*(?:\|[ ]*:?-+:?[ ]*)*\|?[ ]*$")
-_PLACEHOLDER_LINE = re.compile(r"[ ]*QTMATH(\d+)QT[ ]*$")
 # Lists nest at most this deep; deeper items become items of the deepest list. Each level costs
 # Python-Markdown (and this module) several stack frames, and a few hundred levels would end the
 # build with a RecursionError.
@@ -692,8 +758,7 @@ class _List:
 _Block = _Leaf | _List
 
 
-def _normalise_blocks(markdown: str, spans: tuple[MathSpan, ...], mode: NestedFences) -> str:
-    display_lines = _DisplayLines(spans)
+def _normalise_blocks(markdown: str, display_lines: _DisplayLines, mode: NestedFences) -> str:
     blocks = _BlockParser(markdown.split("\n")).parse()
     _merge_interrupted_lists(blocks)
     _lift_headings(blocks)
@@ -731,16 +796,20 @@ def _lift_headings(blocks: list[_Block]) -> None:
 class _DisplayLines:
     """Recognises a line that is only the placeholder of a display formula."""
 
-    def __init__(self, spans: tuple[MathSpan, ...]) -> None:
+    def __init__(self, spans: tuple[MathSpan, ...], token: str) -> None:
         self.spans = spans
+        self.token = token
+        self.line = re.compile(
+            f"[ ]*{re.escape(token)}({PLACEHOLDER_DIGITS}){PLACEHOLDER_END}[ ]*$"
+        )
 
     def __call__(self, line: str) -> bool:
-        if "QTMATH" not in line:
+        if not self.token or self.token not in line:
             return False
-        match = _PLACEHOLDER_LINE.match(line)
+        match = self.line.match(line)
         if match is None:
             return False
-        index = int(match.group(1))
+        index = placeholder_index(match.group(1))
         return index < len(self.spans) and self.spans[index].display
 
 

@@ -7,13 +7,15 @@ rendered, so every page can link to every other one. Nothing here knows MkDocs.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from mkdocs_quicktakes.permalinks import url_for_dest
+from mkdocs_quicktakes.model import Problem, shorten
+from mkdocs_quicktakes.permalinks import MAX_NAME_BYTES, url_for_dest
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -25,6 +27,11 @@ HubSort = Literal["date", "score", "title"]
 
 _NOT_SLUG = re.compile(r"[^\w\s]|_")
 _SPACE = re.compile(r"\s+")
+# How symbols read when two subjects would otherwise share a slug (C, C++, C#).
+_SYMBOL_WORDS = {"+": " plus ", "#": " sharp ", "&": " and ", "@": " at ", "*": " star "}
+_SYMBOLS = re.compile("[" + re.escape("".join(_SYMBOL_WORDS)) + "]")
+_SLUG_BYTES = MAX_NAME_BYTES - 55
+"""Room left in a folder name for a slug: a long one is cut and given a hash to stay unique."""
 _OLDEST = datetime.datetime.min
 
 
@@ -125,6 +132,46 @@ def subject_slug(subject: str) -> str:
     return "-".join(_NOT_SLUG.sub("", subject.lower()).split())
 
 
+def unique_slugs(names: Iterable[str]) -> dict[str, str]:
+    """A slug for each subject name that no other subject of the site shares, by subject key.
+
+    Each subject keeps the generator's slug (:func:`subject_slug`) unless another subject has it
+    too: then symbols are spelled out (``c``, ``c-plus-plus``, ``c-sharp``), and any still shared
+    gain a short hash of the subject. A slug depends only on the subjects sharing it, so adding
+    an unrelated subject never moves a hub. Subjects with no letter or digit get ``""``.
+    """
+    names = sorted(set(names), key=subject_key)
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        groups.setdefault(_fitting(subject_slug(name), name), []).append(name)
+    slugs: dict[str, str] = {}
+    for slug, group in groups.items():
+        if len(group) == 1 or not slug:
+            slugs.update((subject_key(name), slug) for name in group)
+            continue
+        spelled = [_fitting(subject_slug(_SYMBOLS.sub(_spell, name)), name) for name in group]
+        for index, (name, candidate) in enumerate(zip(group, spelled, strict=True)):
+            shared = spelled.count(candidate) > 1 and spelled.index(candidate) != index
+            slugs[subject_key(name)] = f"{candidate}-{_short_hash(name)}" if shared else candidate
+    return slugs
+
+
+def _spell(match: re.Match[str]) -> str:
+    return _SYMBOL_WORDS[match.group()]
+
+
+def _fitting(slug: str, name: str) -> str:
+    """``slug`` cut to fit a file name (255 bytes) with room to spare, a hash keeping it unique."""
+    if len(slug.encode("utf-8")) <= _SLUG_BYTES:
+        return slug
+    cut = slug.encode("utf-8")[:_SLUG_BYTES].decode("utf-8", "ignore").rstrip("-")
+    return f"{cut}-{_short_hash(name)}"
+
+
+def _short_hash(name: str) -> str:
+    return hashlib.sha256(subject_key(name).encode("utf-8")).hexdigest()[:8]
+
+
 def canonical_names(spellings: Iterable[str]) -> dict[str, str]:
     """Pick one display form per subject among the ways the site spells it.
 
@@ -158,7 +205,10 @@ def sortable_date(value: DateValue | None) -> datetime.datetime:
     if not isinstance(value, datetime.datetime):
         return datetime.datetime(value.year, value.month, value.day)
     if value.tzinfo is not None:
-        return value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        try:
+            return value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        except OverflowError:  # year 1 at +14:00 or 9999 at -12:00: UTC is out of range
+            return datetime.datetime.min if value.year == 1 else datetime.datetime.max
     return value
 
 
@@ -200,6 +250,7 @@ class Catalog:
                 if url:
                     self._by_url.setdefault(_normal_url(url), entry)
         self.names = canonical_names(self._spellings())
+        self.slugs = unique_slugs(self.names[subject_key(e.take.subject)] for e in self._subjects())
         self.subjects = self._build_subjects()
         self._subject_of = {s.key: s for s in self.subjects}
         self.index = self._build_index()
@@ -229,6 +280,15 @@ class Catalog:
         """Every page of every hub, then the subjects index."""
         pages = [page for subject in self.subjects for page in subject.pages]
         return (*pages, self.index) if self.index else tuple(pages)
+
+    def hub_outputs(self) -> dict[str, str]:
+        """The output path of every hub page and of the subjects index, to what it is."""
+        outputs = {}
+        for hub in self.hub_pages():
+            subject = self.subject_by_key(hub.subject_key)
+            what = f"the hub of subject {subject.name!r}" if subject else "the subjects index"
+            outputs[hub.src_uri.removesuffix(".md") + ".html"] = what
+        return outputs
 
     def resolve(self, link: RelatedLink) -> Entry | None:
         """The page a related link means: by ``id`` first, then by ``url``."""
@@ -281,16 +341,32 @@ class Catalog:
         spellings += [link.subject for e in self.entries for link in e.take.related]
         return spellings
 
+    def _subjects(self) -> Iterable[Entry]:
+        return (entry for entry in self.entries if subject_key(entry.take.subject))
+
+    def slug_problems(self) -> list[Problem]:
+        """A warning for each page whose subject has no letter or digit to make a hub url of."""
+        return [
+            Problem(
+                entry.take.src_uri,
+                "subject",
+                "a subject with a letter or digit (its hub url is made of them)",
+                f"{shorten(repr(entry.take.subject))}; the subject has no hub",
+            )
+            for entry in self._subjects()
+            if not self.slugs.get(subject_key(entry.take.subject))
+        ]
+
     def _build_subjects(self) -> tuple[Subject, ...]:
         grouped: dict[str, list[Entry]] = {}
-        for entry in self.entries:
+        for entry in self._subjects():
             key = subject_key(entry.take.subject)
-            if key and subject_slug(entry.take.subject):
+            if self.slugs.get(key):
                 grouped.setdefault(key, []).append(entry)
         subjects = []
         for key, members in grouped.items():
             name = self.names[key]
-            slug = subject_slug(name)
+            slug = self.slugs[key]
             ordered = tuple(sort_entries(members, self.options.sort))
             folder = _folder(self.options.url.format(slug=slug))
             pages = self._paginate(folder, ordered, key)

@@ -16,19 +16,29 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mkdocs_quicktakes.budget import DEFAULT_TIME_LIMIT
 from mkdocs_quicktakes.catalog import Catalog, Entry
 from mkdocs_quicktakes.dates import resolve_locale
+from mkdocs_quicktakes.feeds import generated_outputs
 from mkdocs_quicktakes.model import DEFAULT_MAX_ANSWER_BYTES
 from mkdocs_quicktakes.permalinks import Move, assign_dests, url_for_dest
+from mkdocs_quicktakes.reading import FileReader, ReadSettings, unreadable
+from mkdocs_quicktakes.render import RenderSettings
 from mkdocs_quicktakes.report import Report, render_json, render_text
-from mkdocs_quicktakes.source import CheckedFile, check_source, read_source_file
+from mkdocs_quicktakes.source import read_bytes
 from mkdocs_quicktakes.view import format_byline_date
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
     from mkdocs_quicktakes.model import Problem, QuickTake
+    from mkdocs_quicktakes.source import CheckedFile
 
+MKDOCS_EXTENSIONS = ("toc", "tables", "fenced_code")
+"""MkDocs' own Markdown extensions, which every site has: answers are rendered with them."""
+THEME_PAGES = ("404.html", "sitemap.xml")
+"""The pages MkDocs' built-in themes make from templates."""
+_PLUGIN_THEME = Path(__file__).parent / "templates"
 # The file endings MkDocs reads as Markdown.
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 
@@ -48,15 +58,29 @@ def markdown_files(docs_dir: Path) -> Iterator[tuple[Path, str]]:
         )
         for name in sorted(names):
             if not name.startswith(".") and name.lower().endswith(MARKDOWN_SUFFIXES):
-                yield Path(folder, name), (relative / name).as_posix()
+                yield Path(folder, name), _printable((relative / name).as_posix())
 
 
-def check_docs(docs_dir: Path, *, max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES) -> Report:
+def _printable(src_uri: str) -> str:
+    r"""A path as text any terminal can print: bytes of a name that is not UTF-8 as ``\xe9``."""
+    return src_uri.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def check_docs(
+    docs_dir: Path,
+    *,
+    max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> Report:
     """Validate every Markdown file under ``docs_dir`` and the links between them.
+
+    Each file is read, checked and its answer rendered by the build's own reader
+    (:class:`~mkdocs_quicktakes.reading.FileReader`), with MkDocs' default extensions.
 
     Args:
         docs_dir: The site's ``docs_dir``.
         max_answer_bytes: The plugin option of the same name.
+        time_limit: The plugin option of the same name.
 
     Returns:
         The report: every problem, how many files were read, how many related links resolve
@@ -64,16 +88,21 @@ def check_docs(docs_dir: Path, *, max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYT
     """
     report = Report()
     checked: list[CheckedFile] = []
+    render = RenderSettings(extensions=MKDOCS_EXTENSIONS)
+    settings = ReadSettings(max_answer_bytes, render=render, time_limit=time_limit)
+    reader = FileReader(settings)
     for path, src_uri in markdown_files(docs_dir):
-        source = read_source_file(path, src_uri)
-        checked.append(check_source(source, max_answer_bytes=max_answer_bytes))
+        data, problem = read_bytes(path, src_uri)
+        read = unreadable(src_uri, problem) if data is None else reader.read(src_uri, data)
+        checked.append(read.checked)
         report.add(checked[-1].problems)
     report.files_checked = len(checked)
     takes = [c.take for c in checked if c.take is not None]
     report.add(_date_format_problems(takes))
-    urls, url_problems = _page_urls(checked)
+    urls, url_problems = _page_urls(checked, takes)
     report.add(url_problems)
     catalog = Catalog(Entry(take, urls[take.src_uri]) for take in takes if take.src_uri in urls)
+    report.add(catalog.slug_problems())
     report.unresolved_links = catalog.unresolved()[0]
     return report
 
@@ -86,17 +115,34 @@ def _date_format_problems(takes: Sequence[QuickTake]) -> Iterator[Problem]:
             yield problem
 
 
-def _page_urls(checked: Sequence[CheckedFile]) -> tuple[dict[str, str], list[Problem]]:
-    """Where each page is published (directory urls), as the build places pages at their url."""
+def _page_urls(
+    checked: Sequence[CheckedFile], takes: Sequence[QuickTake]
+) -> tuple[dict[str, str], list[Problem]]:
+    """Where each page is published (directory urls), as the build places pages at their url.
+
+    The paths the build writes besides pages are those of the default options and theme.
+    """
     usable = [c for c in checked if c.usable]
     moving = [c.take for c in usable if c.take is not None and c.take.url]
     moving_src = {take.src_uri for take in moving}
     fixed = {_source_dest(c.source.src_uri): c.source.src_uri for c in usable}
     fixed = {dest: src for dest, src in fixed.items() if src not in moving_src}
     moves = [Move(t.src_uri, t.url, _source_dest(t.src_uri)) for t in moving]
-    dests, problems = assign_dests(moves, fixed, directory_urls=True)
+    preview = Catalog(Entry(take, "") for take in takes)
+    outputs = generated_outputs(preview, THEME_PAGES, hubs=True, feeds=True)
+    outputs.update(_plugin_files())
+    dests, problems = assign_dests(moves, fixed, directory_urls=True, reserved=outputs)
     dests.update({src: dest for dest, src in fixed.items()})
     return {src: url_for_dest(dest, directory_urls=True) for src, dest in dests.items()}, problems
+
+
+def _plugin_files() -> dict[str, str]:
+    """The files the plugin adds to every theme (its stylesheet): MkDocs copies them as they are."""
+    return {
+        path.relative_to(_PLUGIN_THEME).as_posix(): "the plugin's stylesheet"
+        for path in _PLUGIN_THEME.rglob("*")
+        if path.is_file() and path.suffix != ".html"
+    }
 
 
 def _source_dest(src_uri: str) -> str:
@@ -135,6 +181,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"largest answer accepted, 0 for no limit ({DEFAULT_MAX_ANSWER_BYTES})",
     )
+    check.add_argument(
+        "--time-limit",
+        type=float,
+        default=DEFAULT_TIME_LIMIT,
+        metavar="SECONDS",
+        help=f"CPU seconds one file may take, 0 for no limit ({DEFAULT_TIME_LIMIT:g})",
+    )
     return parser
 
 
@@ -145,7 +198,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     docs_dir: Path = args.docs_dir
     if not docs_dir.is_dir():
         parser.error(f"DOCS_DIR {str(docs_dir)!r} is not a folder")  # exits with status 2
-    report = check_docs(docs_dir, max_answer_bytes=args.max_answer_bytes)
+    report = check_docs(
+        docs_dir, max_answer_bytes=args.max_answer_bytes, time_limit=args.time_limit
+    )
     sys.stdout.write(render_json(report) + "\n" if args.format == "json" else render_text(report))
     failing = report.has_errors or (args.strict and bool(report.warnings))
     return EXIT_PROBLEMS if failing else EXIT_CLEAN

@@ -5,7 +5,9 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from mkdocs_quicktakes.budget import DEFAULT_TIME_LIMIT
 from mkdocs_quicktakes.head import check_title_format
+from mkdocs_quicktakes.mathml import MathConversionError, math_macros
 from mkdocs_quicktakes.model import DEFAULT_MAX_ANSWER_BYTES
 from mkdocs_quicktakes.permalinks import url_problem
 from mkdocs_quicktakes.seo import AUTHOR_TYPES, DIGITAL_SOURCE_TYPES, STRUCTURED_DATA_MODES
@@ -89,6 +91,22 @@ class WebLink(c.Type[str]):
         return url
 
 
+class MathMacrosOption(c.Type[dict]):  # type: ignore[type-arg]
+    """LaTeX macros for math-core, ``{name: LaTeX}``, checked when the config is loaded."""
+
+    def __init__(self) -> None:
+        super().__init__(dict, default={})
+
+    def run_validation(self, value: object) -> dict[str, str]:
+        """Refuse names that are not LaTeX command names and macros math-core refuses."""
+        macros: dict[str, str] = super().run_validation(value)
+        try:
+            math_macros(macros)
+        except MathConversionError as error:
+            raise base.ValidationError(str(error)) from error
+        return macros
+
+
 class QuickTakesConfig(base.Config):
     """Every option of the plugin; each one is documented in ``docs/configuration.md``."""
 
@@ -100,6 +118,9 @@ class QuickTakesConfig(base.Config):
 
     math = c.Choice(("mathml", "none"), default="mathml")
     """``mathml``: LaTeX becomes MathML when building; ``none``: source kept for a JS renderer."""
+
+    math_macros = MathMacrosOption()
+    """LaTeX macros every formula may use, ``{"R": "\\mathbb{R}"}``, handed to math-core."""
 
     keywords = c.Type(bool, default=True)
     """Emit ``<meta name="keywords">`` from ``seo.page_keywords``."""
@@ -178,6 +199,11 @@ class QuickTakesConfig(base.Config):
     )
     """The largest answer rendered (UTF-8 bytes); a larger one is an error and its page is left
     out. ``0``: no limit."""
+
+    time_limit = c.Type((int, float), default=DEFAULT_TIME_LIMIT)
+    """CPU seconds one file may take to read and render; a file that takes longer (an answer on
+    which Markdown is pathologically slow) is an error and its page is left out. ``0``: no limit.
+    Applies to answers the plugin renders (``render_ahead``, the default)."""
 
     render_ahead = c.Type(bool, default=True)
     """Render answers before MkDocs asks, with one Markdown instance per worker (faster); off,

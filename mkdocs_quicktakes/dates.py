@@ -30,7 +30,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import get_day_names, get_month_names, get_period_names
+from babel.core import get_global
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_time as babel_format_time
+from babel.dates import get_day_names, get_era_names, get_month_names, get_period_names
 
 __all__ = [
     "DateFormatError",
@@ -45,6 +48,7 @@ __all__ = [
 DateValue = datetime.date | datetime.datetime
 
 _UTC_ZERO = datetime.timedelta(0)
+_EPOCH = datetime.datetime(1970, 1, 1)
 
 # ---------------------------------------------------------------------------
 # Parsing
@@ -144,6 +148,17 @@ def iso_datetime(value: DateValue) -> str:
     return value.isoformat()
 
 
+def sitemap_date(value: DateValue) -> str | None:
+    """The date for a page's ``update_date`` (the sitemap's ``lastmod``), if MkDocs can take it.
+
+    MkDocs stamps its compressed sitemap with the newest such date as a 32-bit Unix time, which
+    holds the years 1970 to 2105 only; outside them the page keeps the build date.
+    """
+    if not 1970 <= value.year <= 2105:
+        return None
+    return iso_datetime(value)[:10]
+
+
 # ---------------------------------------------------------------------------
 # Locales
 # ---------------------------------------------------------------------------
@@ -233,9 +248,13 @@ class _Names:
     days_short: tuple[str, ...]  # index 0 is Sunday, as moment's "d"
     days_abbr: tuple[str, ...]
     days_wide: tuple[str, ...]
-    ordinals: tuple[str, ...]  # index 0 is day 1
+    ordinals: tuple[str, ...]  # index 0 is 1: days, weeks and days of the year
     am: str
     pm: str
+    eras: tuple[str, str, str]  # the common era: abbreviated (AD), wide, narrow
+    first_week_day: int  # 0 is Monday, as in Python; the locale's weeks start on it
+    min_week_days: int  # days of the new year the locale's first week of a year has at least
+    locale: Locale
 
 
 # Names come from Babel's public API.  Babel memoises resolved CLDR aliases
@@ -254,7 +273,29 @@ def _names(locale: Locale) -> _Names:
         ordinals=_ordinals(locale),
         am=am,
         pm=pm,
+        eras=tuple(
+            str(get_era_names(width, locale)[1]) for width in ("abbreviated", "wide", "narrow")
+        ),  # type: ignore[arg-type]
+        first_week_day=_week_locale(locale).first_week_day,
+        min_week_days=_week_locale(locale).min_week_days,
+        locale=locale,
     )
+
+
+def _week_locale(locale: Locale) -> Locale:
+    """The locale whose territory says when weeks start: ``en`` means ``en_US``, as in CLDR.
+
+    Week data belongs to territories; a language alone would get the world's (Monday, and a week
+    with one day of the year counts as week 1).
+    """
+    if locale.territory:
+        return locale
+    likely = get_global("likely_subtags").get(locale.language, "")
+    territory = likely.rpartition("_")[2]
+    try:
+        return Locale(locale.language, territory) if territory else locale
+    except (UnknownLocaleError, ValueError):  # `no_NO`: CLDR names Norwegian `nb`
+        return locale
 
 
 def _month_names(locale: Locale, width: Literal["abbreviated", "wide"]) -> tuple[str, ...]:
@@ -293,7 +334,15 @@ def _am_pm_in_width(locale: Locale, width: _PeriodWidth) -> tuple[str, str]:
 def _ordinals(locale: Locale) -> tuple[str, ...]:
     suffixes = _ORDINAL_SUFFIXES.get(locale.language, {"other": ""})
     rule = locale.ordinal_form
-    return tuple(f"{day}{suffixes.get(rule(day), suffixes['other'])}" for day in range(1, 32))
+    return tuple(f"{day}{suffixes.get(rule(day), suffixes['other'])}" for day in range(1, 367))
+
+
+def _nth(number: int, names: _Names) -> str:
+    """``number`` as an ordinal (``3rd``): precomputed up to 366, the days of a year."""
+    if 1 <= number <= len(names.ordinals):
+        return names.ordinals[number - 1]
+    suffix = names.ordinals[9][len("10") :]  # a year (era year 2025): the suffix of "10th"
+    return f"{number}{suffix}"
 
 
 # ---------------------------------------------------------------------------
@@ -323,17 +372,130 @@ def _period(moment: datetime.datetime, names: _Names) -> str:
     return names.am if moment.hour < 12 else names.pm
 
 
-_RENDERERS: Mapping[str, _Renderer] = {
+def _day_of_year(moment: datetime.datetime) -> int:
+    return moment.timetuple().tm_yday
+
+
+def _locale_weekday(moment: datetime.datetime, names: _Names) -> int:
+    """moment.js ``e``: the day of the week counted from the locale's first day (0)."""
+    return (moment.weekday() - names.first_week_day) % 7
+
+
+def _locale_week(moment: datetime.datetime, names: _Names) -> tuple[int, int]:
+    """moment.js ``w`` and ``gggg``: the week of the year by the locale's rules, and its year.
+
+    Week 1 is the first week (from the locale's first day) with at least ``min_week_days``
+    days in January; the days before it belong to the last week of the year before.
+    """
+    day = moment.date()
+    for year in (day.year + 1, day.year, day.year - 1):
+        start = _first_week_start(year, names)
+        if start is not None and start <= day:
+            return (day - start).days // 7 + 1, year
+    return 1, day.year  # 1 January of year 1, before the first locale week Python can hold
+
+
+def _first_week_start(year: int, names: _Names) -> datetime.date | None:
+    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        return None
+    first = datetime.date(year, 1, 1)
+    before = (first.weekday() - names.first_week_day) % 7
+    days_in_year = 7 - before
+    try:
+        start = first - datetime.timedelta(days=before)
+    except OverflowError:
+        return None
+    return start if days_in_year >= names.min_week_days else start + datetime.timedelta(days=7)
+
+
+def _offset_compact(moment: datetime.datetime) -> str:
+    return _offset(moment).replace(":", "")
+
+
+def _zone_name(moment: datetime.datetime) -> str:
+    """moment.js ``z``: a zone's name is not in the data, so UTC, or the offset itself."""
+    delta = moment.utcoffset()
+    return "UTC" if not delta else _offset(moment)
+
+
+def _unix_seconds(moment: datetime.datetime) -> float:
+    """Seconds since 1970 UTC; exact at years 1 and 9999, where ``timestamp()`` overflows."""
+    since = moment.replace(tzinfo=None) - _EPOCH  # a timedelta holds what a datetime cannot
+    return (since - (moment.utcoffset() or _UTC_ZERO)).total_seconds()
+
+
+def _fraction(digits: int) -> _Renderer:
+    return lambda t, n: f"{t.microsecond:06d}000"[:digits]
+
+
+def _localized_date(width: Literal["short", "medium", "long", "full"]) -> _Renderer:
+    return lambda t, n: babel_format_date(t, width, locale=n.locale)
+
+
+def _localized_time(width: Literal["short", "medium"]) -> _Renderer:
+    return lambda t, n: babel_format_time(t.replace(tzinfo=None), width, locale=n.locale)
+
+
+def _numeric_date(padded: bool) -> _Renderer:
+    """moment.js ``L`` (``01/28/2025``) and ``l`` (``1/28/2025``): the locale's short date."""
+
+    def render(t: datetime.datetime, n: _Names) -> str:
+        pattern = n.locale.date_formats["short"].pattern
+        pattern = re.sub(r"y+", "yyyy", pattern)
+        if padded:
+            pattern = re.sub(r"(?<!M)M{1,2}(?!M)", "MM", pattern)
+            pattern = re.sub(r"(?<!d)d{1,2}(?!d)", "dd", pattern)
+        return babel_format_date(t, pattern, locale=n.locale)
+
+    return render
+
+
+def _joined(*parts: _Renderer, separator: str = " ") -> _Renderer:
+    return lambda t, n: separator.join(part(t, n) for part in parts)
+
+
+_RENDERERS: dict[str, _Renderer] = {
     "YYYY": lambda t, n: f"{t.year:04d}",
     "YY": lambda t, n: f"{t.year % 100:02d}",
+    "Y": lambda t, n: str(t.year),
+    "YYYYY": lambda t, n: f"{t.year:05d}",
+    "YYYYYY": lambda t, n: f"+{t.year:06d}",
+    "y": lambda t, n: str(t.year),
+    "yo": lambda t, n: _nth(t.year, n),
+    "N": lambda t, n: n.eras[0],
+    "NN": lambda t, n: n.eras[0],
+    "NNN": lambda t, n: n.eras[0],
+    "NNNN": lambda t, n: n.eras[1],
+    "NNNNN": lambda t, n: n.eras[2],
+    "Q": lambda t, n: str((t.month - 1) // 3 + 1),
+    "Qo": lambda t, n: _nth((t.month - 1) // 3 + 1, n),
     "M": lambda t, n: str(t.month),
+    "Mo": lambda t, n: _nth(t.month, n),
     "MM": lambda t, n: f"{t.month:02d}",
     "MMM": lambda t, n: n.months_abbr[t.month - 1],
     "MMMM": lambda t, n: n.months_wide[t.month - 1],
     "D": lambda t, n: str(t.day),
     "DD": lambda t, n: f"{t.day:02d}",
     "Do": lambda t, n: n.ordinals[t.day - 1],
+    "DDD": lambda t, n: str(_day_of_year(t)),
+    "DDDD": lambda t, n: f"{_day_of_year(t):03d}",
+    "DDDo": lambda t, n: _nth(_day_of_year(t), n),
     "d": lambda t, n: str(_weekday(t)),
+    "do": lambda t, n: _nth(_weekday(t), n),
+    "e": lambda t, n: str(_locale_weekday(t, n)),
+    "E": lambda t, n: str(t.isoweekday()),
+    "w": lambda t, n: str(_locale_week(t, n)[0]),
+    "wo": lambda t, n: _nth(_locale_week(t, n)[0], n),
+    "ww": lambda t, n: f"{_locale_week(t, n)[0]:02d}",
+    "W": lambda t, n: str(t.isocalendar()[1]),
+    "Wo": lambda t, n: _nth(t.isocalendar()[1], n),
+    "WW": lambda t, n: f"{t.isocalendar()[1]:02d}",
+    "gg": lambda t, n: f"{_locale_week(t, n)[1] % 100:02d}",
+    "gggg": lambda t, n: f"{_locale_week(t, n)[1]:04d}",
+    "ggggg": lambda t, n: f"{_locale_week(t, n)[1]:05d}",
+    "GG": lambda t, n: f"{t.isocalendar()[0] % 100:02d}",
+    "GGGG": lambda t, n: f"{t.isocalendar()[0]:04d}",
+    "GGGGG": lambda t, n: f"{t.isocalendar()[0]:05d}",
     "dd": lambda t, n: n.days_short[_weekday(t)],
     "ddd": lambda t, n: n.days_abbr[_weekday(t)],
     "dddd": lambda t, n: n.days_wide[_weekday(t)],
@@ -341,6 +503,8 @@ _RENDERERS: Mapping[str, _Renderer] = {
     "HH": lambda t, n: f"{t.hour:02d}",
     "h": lambda t, n: str(_hour12(t)),
     "hh": lambda t, n: f"{_hour12(t):02d}",
+    "k": lambda t, n: str(t.hour or 24),
+    "kk": lambda t, n: f"{t.hour or 24:02d}",
     "m": lambda t, n: str(t.minute),
     "mm": lambda t, n: f"{t.minute:02d}",
     "s": lambda t, n: str(t.second),
@@ -349,7 +513,25 @@ _RENDERERS: Mapping[str, _Renderer] = {
     # CLDR has no lowercase day period; lowering is a no-op for caseless scripts.
     "a": lambda t, n: _period(t, n).lower(),
     "Z": lambda t, n: _offset(t),
+    "ZZ": lambda t, n: _offset_compact(t),
+    "z": lambda t, n: _zone_name(t),
+    "zz": lambda t, n: _zone_name(t),
+    "X": lambda t, n: str(int(_unix_seconds(t))),
+    "x": lambda t, n: str(int(_unix_seconds(t) * 1000)),
+    **{"S" * digits: _fraction(digits) for digits in range(1, 10)},
+    "LT": _localized_time("short"),
+    "LTS": _localized_time("medium"),
+    "L": _numeric_date(padded=True),
+    "l": _numeric_date(padded=False),
+    "LL": _localized_date("long"),
+    "ll": _localized_date("medium"),
 }
+_RENDERERS["LLL"] = _joined(_RENDERERS["LL"], _RENDERERS["LT"])
+_RENDERERS["lll"] = _joined(_RENDERERS["ll"], _RENDERERS["LT"])
+_RENDERERS["LLLL"] = _joined(_localized_date("full"), _RENDERERS["LT"])
+_RENDERERS["llll"] = _joined(
+    _RENDERERS["ddd"], _joined(_RENDERERS["ll"], _RENDERERS["LT"]), separator=", "
+)
 
 _Piece = str | _Renderer
 
@@ -408,8 +590,11 @@ def _read_token(fmt: str, start: int) -> tuple[str, int]:
     end = start
     while end < len(fmt) and fmt[end] == fmt[start]:
         end += 1
-    if fmt[start:end] == "D" and fmt.startswith("o", end):
-        end += 1  # "Do", the only token mixing two letters
+    token = fmt[start:end]
+    if fmt.startswith("o", end) and token + "o" in _RENDERERS:
+        end += 1  # an ordinal: "Do", "Mo", "Wo", "DDDo"
+    elif token == "L" and fmt.startswith("T", end):
+        end += 2 if fmt.startswith("TS", end) else 1  # "LT", "LTS": times
     return fmt[start:end], end
 
 
@@ -438,8 +623,8 @@ def format_date(value: DateValue, fmt: str, locale: Locale) -> str:
     Args:
         value: The date or datetime; a plain date has time 00:00:00 and, like
             a naive datetime, offset ``+00:00``.
-        fmt: Tokens ``YYYY YY M MM MMM MMMM D DD Do d dd ddd dddd H HH h hh
-            m mm s ss A a Z``; ``[text]`` is copied without the brackets and
+        fmt: Every moment.js token (``YYYY MMM DD Do dddd W WW HH mm A Z LL``
+            and the rest); ``[text]`` is copied without the brackets and
             any character that is not an ASCII letter is copied as is.
         locale: The locale for names, e.g. from :func:`resolve_locale`.
 

@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 from mkdocs_quicktakes.dates import iso_datetime
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
     from mkdocs_quicktakes.catalog import Catalog, Entry
     from mkdocs_quicktakes.dates import DateValue
@@ -69,7 +69,8 @@ def rss_xml(feed: Feed) -> str:
     channel = ET.SubElement(rss, "channel")
     _text(channel, "title", feed.title)
     _text(channel, "link", feed.link)
-    _text(channel, "description", feed.description or feed.title)
+    # Readers take a description as HTML: a subject's name (in its hub's description) is escaped.
+    _text(channel, "description", html.escape(feed.description or feed.title, quote=False))
     _text(channel, "language", feed.language.replace("_", "-"))
     ET.SubElement(
         channel,
@@ -168,6 +169,36 @@ class FeedOptions:
     description: str = ""
     subjects: bool = True
     """Also write a feed per subject, in its hub's folder."""
+
+
+SITEMAP_GZ = "sitemap.xml.gz"
+SEARCH_INDEX = "search/search_index.json"
+
+
+def generated_outputs(
+    catalog: Catalog, static_templates: Iterable[str], *, hubs: bool, feeds: bool
+) -> dict[str, str]:
+    """Every path a build writes besides the pages, to what writes it.
+
+    Args:
+        catalog: The site's pages (their urls are not needed).
+        static_templates: The theme's pages made from templates (``404.html``, ``sitemap.xml``).
+        hubs: Whether hub pages are written.
+        feeds: Whether feeds are written.
+    """
+    outputs = {name: f"the theme's {name}" for name in static_templates}
+    outputs[SITEMAP_GZ] = "the compressed sitemap"
+    outputs[SEARCH_INDEX] = "the search index"
+    if hubs:
+        outputs.update(catalog.hub_outputs())
+    if feeds:
+        folders = {"": "the site's feed"}
+        if hubs:
+            subjects = (subject for subject in catalog.subjects if subject.url)
+            folders.update((s.folder, f"the feed of subject {s.name!r}") for s in subjects)
+        for folder, what in folders.items():
+            outputs[folder + RSS_NAME] = outputs[folder + ATOM_NAME] = what
+    return outputs
 
 
 def feed_files(

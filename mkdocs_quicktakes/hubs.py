@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mkdocs_quicktakes.answer import math_placeholder
 from mkdocs_quicktakes.dates import iso_datetime
 from mkdocs_quicktakes.feeds import ATOM_NAME, RSS_NAME
 from mkdocs_quicktakes.mathml import fill_math_text
@@ -39,7 +38,11 @@ _LIST_MARKER = re.compile(r"[ ]*(?:[-*+]|\d{1,9}[.)])[ ]+")
 _IMAGE_OR_LINK = re.compile(r"(?:!\[|\[)([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*\*|\*\*|\*|___|__)(?=\S)(.+?)(?<=\S)\1")
 _CODE_SPAN = re.compile(r"(``*)(.+?)\1")
-_TAG = re.compile(r"<[^>]*>")
+# Not `<[^>]*>`: on a run of `<` without `>` every `<` would scan to the end (quadratic).
+_TAG = re.compile(r"<[^<>]*>")
+_MARKUP_PER_CHARACTER = 20
+"""Characters of Markdown read per character of excerpt at most: links and tags are long, but
+an excerpt never needs the rest of a huge answer, and the patterns above must stay cheap."""
 
 
 @dataclass(frozen=True)
@@ -146,7 +149,7 @@ def answer_excerpt(prepared: PreparedAnswer, limit: int = EXCERPT_LENGTH) -> str
 
 def _running_text(prepared: PreparedAnswer) -> Iterator[str]:
     """Lines of running text without list markers: no fences, headings, tables or display math."""
-    display = {math_placeholder(i) for i, span in enumerate(prepared.math) if span.display}
+    display = {prepared.placeholder(i) for i, span in enumerate(prepared.math) if span.display}
     fence = ""
     for line in prepared.markdown.split("\n"):
         opened = _FENCE.match(line)
@@ -163,8 +166,8 @@ def _running_text(prepared: PreparedAnswer) -> Iterator[str]:
 
 
 def _plain_text(lines: list[str], prepared: PreparedAnswer) -> str:
-    text = _plain_inline("\n".join(lines))
-    return " ".join(fill_math_text(text, prepared.math).split())
+    text = _plain_inline("\n".join(lines)[: EXCERPT_LENGTH * _MARKUP_PER_CHARACTER])
+    return " ".join(fill_math_text(text, prepared.math, prepared.token).split())
 
 
 def _plain_inline(text: str) -> str:

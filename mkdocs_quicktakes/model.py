@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -20,7 +21,17 @@ FieldKind = Literal["text", "date", "number", "mapping", "keywords"]
 DEFAULT_MAX_ANSWER_BYTES = 2 * 1024 * 1024
 """Default of the option ``max_answer_bytes``: the largest answer rendered (2 MiB)."""
 
-_RELATED_KEY = re.compile(r"related_article(\d+)\Z")
+# Up to six digits: a longer number is no related entry (and 5,000 digits are no int Python makes).
+_RELATED_KEY = re.compile(r"related_article(\d{1,6})\Z")
+MAX_QUOTED = 80
+"""The most characters of a front-matter value a message quotes."""
+# C0 control characters (and DEL) other than tab and line feed: invisible in a page, and in a
+# terminal they ring bells and change colours.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_SHORT_REPR = reprlib.Repr()
+_SHORT_REPR.maxlevel, _SHORT_REPR.maxdict, _SHORT_REPR.maxlist = 2, 3, 3
+_SHORT_REPR.maxstring = _SHORT_REPR.maxother = MAX_QUOTED
+_SHORT_REPR.maxlong = 40
 _RELATED_PATTERN = "related_articleN"
 
 
@@ -89,9 +100,25 @@ class Problem:
     """Line of the key in the file (1-based), when the YAML tells it."""
 
     def message(self) -> str:
-        """The one-line text logged for this problem: ``file[:line]: 'key': expected …``."""
+        r"""The one-line text logged for this problem: ``file[:line]: 'key': expected …``.
+
+        Control characters are shown escaped (``\\x1b``), never sent to the terminal.
+        """
         where = f"{self.file}:{self.line}" if self.line is not None else self.file
-        return f"{where}: '{self.key}': expected {self.expected}, found {self.found}"
+        text = f"{where}: '{self.key}': expected {self.expected}, found {self.found}"
+        return escape_controls(text)
+
+
+def escape_controls(text: str) -> str:
+    r"""``text`` with C0 control characters (but tab and line feed) written as ``\\xNN``."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def shorten(text: str, limit: int = MAX_QUOTED) -> str:
+    """At most ``limit`` characters of ``text``, ending in ``...`` when cut."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 @dataclass(frozen=True)
@@ -139,9 +166,11 @@ def describe(value: object) -> str:
     """Name a found value for a message: its type and a short repr."""
     if value is None:
         return "nothing (the key is missing or empty)"
-    text = repr(value)
-    if len(text) > 60:
-        text = text[:57] + "..."
+    # reprlib stops early, so a huge value (an alias bomb, 10^5 digits) costs nothing to name.
+    if isinstance(value, int) and value.bit_length() > 128:
+        text = f"of about {int(value.bit_length() * 0.30103)} digits"
+    else:
+        text = shorten(_SHORT_REPR.repr(value))
     return f"{type(value).__name__} {text}"
 
 
@@ -151,9 +180,10 @@ class _Reader:
     Each value is read at its dotted path; its :data:`SCHEMA` entry words the problem.
     """
 
-    def __init__(self, src_uri: str) -> None:
+    def __init__(self, src_uri: str, *, controls: bool = True) -> None:
         self.src_uri = src_uri
         self.problems: list[Problem] = []
+        self.controls = controls
 
     def problem(self, path: str, value: object, severity: Severity = "warning") -> None:
         spec = field_spec(path)
@@ -166,11 +196,19 @@ class _Reader:
         if value is None:
             return ""
         if isinstance(value, str):
-            return value.strip()
+            return self._without_controls(path, value).strip()
         if _is_number(value):
-            return str(value)
+            return _number_text(value)
         self.problem(path, value)
         return ""
+
+    def _without_controls(self, path: str, value: str) -> str:
+        """``value`` without control characters; a warning names them."""
+        if not self.controls or not _CONTROL.search(value):
+            return value
+        found = f"{describe(value)}; control characters removed"
+        self.problems.append(Problem(self.src_uri, path, "text without control characters", found))
+        return _CONTROL.sub("", value)
 
     def keywords(self, seo: Mapping[str, object]) -> tuple[str, ...]:
         value = seo.get("page_keywords")
@@ -210,8 +248,13 @@ class _Reader:
         if value is None:
             return None
         # NaN and infinity are numbers to YAML (.nan, .inf) but not scores anything can sort by.
-        if _is_number(value) and isinstance(value, (int, float)) and math.isfinite(value):
-            return float(value)
+        if _is_number(value) and isinstance(value, (int, float)):
+            try:
+                score = float(value)
+            except OverflowError:  # an int of more than 308 digits
+                score = math.inf
+            if math.isfinite(score):
+                return score
         self.problem("score", value)
         return None
 
@@ -219,7 +262,7 @@ class _Reader:
         """The raw answer, or ``""`` with an error: a page without one cannot be used."""
         answer = meta.get("answer")
         if isinstance(answer, str) and answer.strip():
-            return answer
+            return self._without_controls("answer", answer)
         self.problem("answer", answer, "error")
         return ""
 
@@ -258,13 +301,20 @@ def _name(path: str) -> str:
     return path.rpartition(".")[2]
 
 
+def _number_text(value: object) -> str:
+    """A number as text; an int too long for Python's ``str`` is named by its size."""
+    if isinstance(value, int) and value.bit_length() > 10_000:
+        return ""
+    return str(value)
+
+
 def _is_number(value: object) -> bool:
     # YAML reads `yes`/`no` as booleans, which are ints to Python but never what was meant.
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def parse_quicktake(
-    meta: Mapping[str, object], src_uri: str
+    meta: Mapping[str, object], src_uri: str, *, controls: bool = True
 ) -> tuple[QuickTake | None, list[Problem]]:
     """Validate the front matter of one QuickTakes page against :data:`SCHEMA`.
 
@@ -273,13 +323,15 @@ def parse_quicktake(
     Args:
         meta: The page's front matter, as YAML loaded it.
         src_uri: The file's path relative to ``docs_dir``, used in every problem.
+        controls: Whether a value may hold control characters; ``False`` when the YAML had no
+            double-quoted text, the only kind that can, and the values need no search.
 
     Returns:
         The record, or ``None`` when the page cannot be used (its ``answer`` is missing or not
         text, or it has no title at all), and the problems found. Optional fields of the wrong
         type fall back to a default with a warning.
     """
-    read = _Reader(src_uri)
+    read = _Reader(src_uri, controls=controls)
     answer = read.answer(meta)
     question = read.text(meta, "question")
     title = read.text(meta, "title")

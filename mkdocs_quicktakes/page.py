@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING, Any
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from mkdocs_quicktakes.page_meta import page_meta
+from mkdocs_quicktakes.render import answer_extension_configs, answer_extensions
+
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import File, Files
@@ -25,22 +28,26 @@ if TYPE_CHECKING:
 class QuickTakePage(Page):
     """A QuickTakes page whose source the plugin has read (and maybe rendered) already."""
 
-    def __init__(self, file: File, config: MkDocsConfig, read: ReadResult) -> None:
+    def __init__(self, file: File, config: MkDocsConfig, read: ReadResult, template: str) -> None:
         super().__init__(None, file, config)
         self.read = read
+        self.template = template
+        """The option ``template``: the template of every QuickTakes page."""
         self.prerendered = False
         """Whether the content came from the answer rendered ahead (already finished)."""
 
     def read_source(self, config: MkDocsConfig) -> None:
-        """Take the front matter the plugin read, unless another plugin supplies the source."""
+        """Give the page its allowlisted meta; the source is another plugin's, if one supplies it.
+
+        No key of the front matter reaches ``page.meta`` as written: only those of
+        :data:`~mkdocs_quicktakes.page_meta.PAGE_META_KEYS`, made by the plugin (escaped).
+        """
         if config.plugins.events["page_read_source"]:
             super().read_source(config)
-            self.meta.pop("answer", None)  # as below: the answer is the page's body
-            return
-        # A copy: plugins (this one too) set keys of page.meta; the read result is kept for
-        # rebuilds, and the plugin reads a page's values from its own record, never from here.
-        self.meta = dict(self.read.checked.source.meta)
-        self.markdown = ""  # the body of a QuickTakes file is only a placeholder
+        else:
+            self.markdown = ""  # the body of a QuickTakes file is only a placeholder
+        take = self.read.take
+        self.meta = page_meta(take, self.template) if take is not None else {}
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
         """Hand MkDocs the answer rendered ahead, or render the page the usual way."""
@@ -52,7 +59,7 @@ class QuickTakePage(Page):
             and self.markdown == prepared.markdown
         )
         if not self.prerendered or rendered is None:
-            super().render(config, files)
+            self._render_without_file_readers(config, files)
             return
         self.content = rendered.finished.html
         # Python-Markdown's token dicts, which MkDocs types as a TypedDict of the same keys.
@@ -61,3 +68,17 @@ class QuickTakePage(Page):
         self.present_anchor_ids = set(rendered.anchor_ids)
         if rendered.self_anchors:
             self.links_to_anchors = {self.file: dict(rendered.self_anchors)}
+
+    def _render_without_file_readers(self, config: MkDocsConfig, files: Files) -> None:
+        """Render the page as MkDocs does, without the extensions that read files or run code.
+
+        MkDocs makes its ``Markdown`` from the config, so the config holds the answers'
+        extensions while this one page renders (pages render one at a time).
+        """
+        extensions, configs = config["markdown_extensions"], config["mdx_configs"]
+        config["markdown_extensions"] = answer_extensions(extensions)[0]
+        config["mdx_configs"] = answer_extension_configs(configs or {})
+        try:
+            super().render(config, files)
+        finally:
+            config["markdown_extensions"], config["mdx_configs"] = extensions, configs

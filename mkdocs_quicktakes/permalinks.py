@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
-from mkdocs_quicktakes.model import Problem
+from mkdocs_quicktakes.model import Problem, shorten
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -26,6 +26,12 @@ if TYPE_CHECKING:
 # changes what a url means.
 _SAFE_SEGMENT = re.compile(r"[\w.~-]+\Z")
 _EXPECTED = "a path below the site root, like /learn/physics/questions/what-is-a-quark"
+MAX_NAME_BYTES = 255
+"""The longest file or folder name (UTF-8 bytes) common file systems hold."""
+# Room for the ".html" a page's last segment gets without directory urls.
+_MAX_SEGMENT_BYTES = MAX_NAME_BYTES - len(".html")
+# Names Windows reserves for devices, with any extension: `CON`, `nul.txt`, `COM1`.
+_WINDOWS_DEVICE = re.compile(r"(?:CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³])(?:\.|\Z)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -56,7 +62,11 @@ def url_problem(url: str) -> str | None:
         if segment in ("", ".", ".."):
             return f"a url with an empty, '.' or '..' part ({segment!r})"
         if not _SAFE_SEGMENT.match(segment) or segment.startswith("."):
-            return f"a url with a part unsafe as a file name ({segment!r})"
+            return f"a url with a part unsafe as a file name ({shorten(repr(segment))})"
+        if len(segment.encode("utf-8")) > _MAX_SEGMENT_BYTES:
+            return f"a url with a part longer than {_MAX_SEGMENT_BYTES} bytes, too long a file name"
+        if _WINDOWS_DEVICE.match(segment) or segment.endswith("."):
+            return f"a url with a part Windows cannot hold as a file name ({segment!r})"
     return None
 
 
@@ -102,7 +112,11 @@ def _parts(path: str) -> list[str]:
 
 
 def assign_dests(
-    moves: Sequence[Move], fixed: Mapping[str, str], *, directory_urls: bool
+    moves: Sequence[Move],
+    fixed: Mapping[str, str],
+    *,
+    directory_urls: bool,
+    reserved: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, str], list[Problem]]:
     """Decide the output path of every page that has a ``url``.
 
@@ -110,32 +124,69 @@ def assign_dests(
         moves: The pages with a url, in a stable order (the first of two equal urls wins).
         fixed: Output paths already taken by files that do not move, to the file's source path.
         directory_urls: MkDocs' ``use_directory_urls``.
+        reserved: Paths the build writes besides pages (the theme's 404 page, sitemaps, the
+            search index, feeds, hubs), each to what writes it.
 
     Returns:
         The output path of each moved page by source path, and one problem per refused url. A page
         whose url is refused keeps its source-derived path; if that path is taken too, it is left
         out (no output path) rather than overwrite the other file.
     """
-    taken = dict(fixed)
+    taken = {**(reserved or {}), **fixed}
     dests: dict[str, str] = {}
     problems: list[Problem] = []
     for move in moves:
         reason = url_problem(move.url)
         if reason is None:
             wanted = dest_for_url(move.url, directory_urls=directory_urls)
-            if wanted not in taken:
+            reason = _taken_reason(wanted, taken)
+            if reason is None:
                 taken[wanted] = move.src_uri
                 dests[move.src_uri] = wanted
                 continue
-            reason = f"the output path of {taken[wanted]}"
-        found = f"{move.url!r}, which is {reason}"
+        found = f"{shorten(repr(move.url))}, which is {reason}"
         problems.append(Problem(move.src_uri, "url", _EXPECTED, found, "warning"))
         if move.source_dest in taken:
             problems.append(_left_out(move, taken[move.source_dest]))
             continue
         taken[move.source_dest] = move.src_uri
         dests[move.src_uri] = move.source_dest
+    problems.extend(case_collisions(dests, taken))
     return dests, problems
+
+
+def _taken_reason(dest: str, taken: Mapping[str, str]) -> str | None:
+    """Why ``dest`` cannot be written: another output there, or a file where it needs a folder."""
+    if dest in taken:
+        return f"the output path of {taken[dest]}"
+    folder = dest
+    while "/" in folder:
+        folder = folder.rpartition("/")[0]
+        if folder in taken:
+            return f"a path inside {folder}, which is the output file of {taken[folder]}"
+    return None
+
+
+def case_collisions(dests: Mapping[str, str], taken: Mapping[str, str]) -> list[Problem]:
+    """A warning for each moved page whose output path differs from another only by case.
+
+    Both are written here, but a copy of the site on a file system that ignores case (macOS,
+    Windows) keeps only one of them.
+    """
+    by_folded: dict[str, str] = {}
+    for dest in taken:
+        by_folded.setdefault(dest.casefold(), dest)
+    problems = []
+    for src_uri, dest in dests.items():
+        other = by_folded[dest.casefold()]
+        if other == dest:
+            continue
+        found = (
+            f"{dest!r}, which differs only by case from {other!r} ({taken[other]}): "
+            "one replaces the other on case-insensitive file systems"
+        )
+        problems.append(Problem(src_uri, "url", "an output path unique ignoring case", found))
+    return problems
 
 
 def _left_out(move: Move, owner: str) -> Problem:

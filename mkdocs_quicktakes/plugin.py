@@ -2,28 +2,34 @@
 
 from __future__ import annotations
 
-from html import escape
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from jinja2 import TemplateNotFound
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
 from mkdocs_quicktakes.cache import ReadCache
 from mkdocs_quicktakes.config import QuickTakesConfig
-from mkdocs_quicktakes.dates import iso_datetime, resolve_locale
+from mkdocs_quicktakes.dates import resolve_locale, sitemap_date
 from mkdocs_quicktakes.head import place_head_tags, prepare_head_tags, replace_head_tags
 from mkdocs_quicktakes.labels import labels_for
 from mkdocs_quicktakes.lookahead import Lookahead
-from mkdocs_quicktakes.mathml import MathMode, fill_math_text
+from mkdocs_quicktakes.mathml import MathMode, math_macros
 from mkdocs_quicktakes.page import QuickTakePage
 from mkdocs_quicktakes.page_head import HeadOptions, SiteSettings, question_head_tags, site_info
+from mkdocs_quicktakes.page_meta import page_meta
 from mkdocs_quicktakes.reading import ReadResult, ReadSettings
 from mkdocs_quicktakes.render import (
     FinishedHtml,
     RenderSettings,
+    answer_extension_configs,
+    answer_extensions,
     finish_answer_html,
     formula_problems,
+    toc_id,
+    toc_title,
 )
 from mkdocs_quicktakes.report import Report, write_report
 from mkdocs_quicktakes.seo import PageInfo, PageRef, SiteInfo, absolute_url, needs_answer_text
@@ -147,6 +153,12 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         self._report.files_checked = len(files.documentation_pages())
         # Here, not in on_config: plugins later in the list may still add Markdown extensions.
         self._read_settings = self._make_read_settings(config)
+        _, left_out = answer_extensions(config.markdown_extensions)
+        if left_out:
+            log.info(
+                f"answers are rendered without {', '.join(left_out)}: it reads files named in "
+                "the text (see the Security page of the plugin's documentation)"
+            )
         try:
             build = SiteBuild.start(
                 files,
@@ -224,6 +236,8 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         Every page is read and rendered by now, so all they depend on is known.
         """
         self._stop_helpers()
+        if self._takes:
+            _check_template(env, self.config.template)
         if len(self._takes) < LOOKAHEAD_PAGES or self.config.workers == 1:
             return
         # In MkDocs' build order, so each result arrives just before its page is built.
@@ -283,6 +297,8 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         view, problems = build_view(take, locale=cast("Locale", self._locale), labels=self._labels)
         if self._build is not None:
             view = self._build.with_site_links(view, take)
+        if "<math" in (page.content or ""):
+            view = replace(view, math=True)
         head = prepare_head_tags(self._question_head(page, take))
         return PageWork(view, tuple(problems), head, page.canonical_url or "")
 
@@ -334,11 +350,12 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
             raise PluginError(f"quicktakes: option 'locale': {error}") from error
 
     def _make_read_settings(self, config: MkDocsConfig) -> ReadSettings:
-        extensions = config.markdown_extensions
+        extensions, _ = answer_extensions(config.markdown_extensions)
         render = RenderSettings(
             extensions=tuple(extensions),
-            extension_configs=config.mdx_configs or {},
+            extension_configs=answer_extension_configs(config.mdx_configs or {}),
             math=cast(MathMode, self.config.math),
+            math_macros=math_macros(self.config.math_macros),
             answer_html=cast("AnswerHtml", self.config.answer_html),
             answer_text=needs_answer_text(self.config.structured_data),
         )
@@ -349,27 +366,25 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
             render=render,
             # Extension objects (plugins add some) keep state for their plugin: MkDocs renders.
             render_ahead=self.config.render_ahead and all(isinstance(e, str) for e in extensions),
+            time_limit=max(0.0, float(self.config.time_limit)),
         )
 
     def _note_finished(self, page: Page, finished: FinishedHtml) -> None:
         """Keep the answer's text for the JSON-LD and report its formulas that failed."""
         src_uri = page.file.src_uri
         self._answer_texts[src_uri] = finished.text
-        self._report.log(log, formula_problems(src_uri, finished))
+        macros = self._read_settings.render.math_macros
+        self._report.log(log, formula_problems(src_uri, finished, macros))
 
     def _set_page_meta(self, page: Page, take: QuickTake) -> None:
-        # Themes print page.meta.title and page.meta.author unescaped (in the nav, breadcrumbs and
-        # head), so they receive HTML-escaped text. Quotes too: readthedocs prints the title in the
-        # neighbouring pages' title="..." attributes of its Previous/Next buttons.
-        page.meta["title"] = escape(take.title)
-        # Material prints page.meta.description unescaped; never the front matter's own value.
-        page.meta["description"] = escape(take.description)
-        if take.author:
-            page.meta["author"] = escape(take.author)
-        page.meta.setdefault("template", self.config.template)
-        if take.date is not None:
+        # The allowlisted keys again, escaped (page_meta.py), in case a plugin supplied the
+        # page's source; a template another plugin chose is kept.
+        meta = page_meta(take, self.config.template)
+        page.meta.setdefault("template", meta.pop("template"))
+        page.meta.update(meta)
+        if take.date is not None and (lastmod := sitemap_date(take.date)):
             # The sitemap's lastmod: the QuickTake's date, not the build date.
-            page.update_date = iso_datetime(take.date)[:10]
+            page.update_date = lastmod
 
     def _site_settings(self, config: MkDocsConfig) -> SiteSettings:
         return SiteSettings(
@@ -386,6 +401,16 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         trail = self._build.catalog.breadcrumbs(take) if self._build else ()
         crumbs = tuple(PageRef(crumb.name, absolute_url(site.url, crumb.url)) for crumb in trail)
         return PageInfo(page.canonical_url or "", self._answer_texts.get(take.src_uri, ""), crumbs)
+
+
+def _check_template(env: Environment, name: str) -> None:
+    """Stop the build with one clear message, not a traceback, when ``template`` is missing."""
+    try:
+        env.get_template(name)
+    except TemplateNotFound as error:
+        raise PluginError(
+            f"quicktakes: option 'template': no template {name!r} in the theme or its custom_dir"
+        ) from error
 
 
 def _config_folder(config: MkDocsConfig) -> Path:
@@ -406,7 +431,8 @@ def nested_fences_mode(extensions: list[str]) -> NestedFences:
 def _fill_toc_titles(toc: TableOfContents, prepared: PreparedAnswer) -> None:
     def fill(items: list[AnchorLink]) -> None:
         for item in items:
-            item.title = fill_math_text(item.title, prepared.math)
+            item.title = toc_title(item.title, prepared)
+            item.id = toc_id(item.id)
             fill(item.children)
 
     fill(list(toc))

@@ -11,14 +11,15 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from mkdocs_quicktakes.answer import NestedFences, PreparedAnswer, prepare_answer
+from mkdocs_quicktakes.budget import DEFAULT_TIME_LIMIT, OverBudget, time_budget
 from mkdocs_quicktakes.hubs import answer_excerpt
-from mkdocs_quicktakes.model import repair_text
+from mkdocs_quicktakes.model import Problem, repair_text, shorten
 from mkdocs_quicktakes.render import AnswerRenderer, RenderedAnswer, RenderSettings
 from mkdocs_quicktakes.sanitize import raw_html_tags
 from mkdocs_quicktakes.source import CheckedFile, check_source, failed_source, parse_source
 
 if TYPE_CHECKING:
-    from mkdocs_quicktakes.model import Problem, QuickTake
+    from mkdocs_quicktakes.model import QuickTake
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class ReadSettings:
         nested_fences: How fences inside list items are written for the site's extensions.
         render: How answers are rendered and finished.
         render_ahead: Render answers while reading; off, MkDocs renders them.
+        time_limit: The option ``time_limit``: CPU seconds one file may take, ``0`` for no limit.
     """
 
     max_answer_bytes: int = 0
@@ -38,6 +40,7 @@ class ReadSettings:
     nested_fences: NestedFences = "indented"
     render: RenderSettings = field(default_factory=RenderSettings)
     render_ahead: bool = True
+    time_limit: float = DEFAULT_TIME_LIMIT
 
     @property
     def answer_tags(self) -> frozenset[str] | None:
@@ -77,7 +80,23 @@ class FileReader:
         self._renderer = AnswerRenderer(settings.render) if settings.render_ahead else None
 
     def read(self, src_uri: str, data: bytes) -> ReadResult:
-        """Parse, check, prepare and render one file's bytes."""
+        """Parse, check, prepare and render one file's bytes, within the time limit.
+
+        Whatever goes wrong with one file (an exception of any kind, or running past the time
+        limit) becomes an error naming the file, and the next file is read as usual.
+        """
+        try:
+            with time_budget(self.settings.time_limit):
+                return self._read(src_uri, data)
+        except OverBudget:
+            problem = _over_budget(src_uri, self.settings.time_limit)
+        except (Exception, RecursionError) as error:
+            problem = _failed(src_uri, error)
+        # Python-Markdown may be left half-way through a document: start a fresh one.
+        self._renderer = AnswerRenderer(self.settings.render) if self._renderer else None
+        return unreadable(src_uri, problem)
+
+    def _read(self, src_uri: str, data: bytes) -> ReadResult:
         settings = self.settings
         checked = check_source(
             parse_source(data, src_uri), max_answer_bytes=settings.max_answer_bytes
@@ -97,6 +116,20 @@ class FileReader:
         rendered = self._renderer.render(prepared) if self._renderer else None
         checked, take = _without_raw_answer(checked, take)
         return ReadResult(checked, take, prepared, rendered, answer_excerpt(prepared))
+
+
+def _over_budget(src_uri: str, seconds: float) -> Problem:
+    expected = f"a file read and rendered within {seconds:g} s (option time_limit)"
+    found = "a file that takes longer; page not built"
+    return Problem(src_uri, "(file)", expected, found, "error")
+
+
+def _failed(src_uri: str, error: BaseException) -> Problem:
+    """An exception while reading a file, named by its type and a short message."""
+    reason = str(error).splitlines()[0] if str(error) else ""
+    found = type(error).__name__ + (f" ({shorten(reason)})" if reason else "")
+    expected = "a file the plugin can read"
+    return Problem(src_uri, "(file)", expected, f"{found}; page not built", "error")
 
 
 def _without_raw_answer(checked: CheckedFile, take: QuickTake) -> tuple[CheckedFile, QuickTake]:

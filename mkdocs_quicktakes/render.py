@@ -10,6 +10,7 @@ applies to HTML that MkDocs rendered, so both paths give the same page.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -18,9 +19,9 @@ from urllib.parse import urlsplit
 import markdown
 from markdown.treeprocessors import Treeprocessor
 
-from mkdocs_quicktakes.mathml import fill_math, fill_math_text
+from mkdocs_quicktakes.mathml import conversion_error, fill_math, fill_math_text
 from mkdocs_quicktakes.model import Problem
-from mkdocs_quicktakes.sanitize import sanitize_html
+from mkdocs_quicktakes.sanitize import sanitize_html, sanitize_text
 from mkdocs_quicktakes.seo import answer_text
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
     from mkdocs_quicktakes.answer import MathSpan, PreparedAnswer
-    from mkdocs_quicktakes.mathml import MathMode
+    from mkdocs_quicktakes.mathml import MathMacros, MathMode
     from mkdocs_quicktakes.sanitize import AnswerHtml
 
 TocToken = dict[str, Any]
@@ -53,9 +54,75 @@ class TocHeading(NamedTuple):
         return {"level": self.level, "id": self.id, "name": self.name, "children": children}
 
 
+_UNSAFE_IN_ATTRIBUTE = re.compile(r"[\"'<>&]")
 _ID = re.compile(r"""<[^>]*?\s(?:id|name)="([^"]+)\"""")
 # Python-Markdown writes e-mail links with this marker; MkDocs leaves such links alone too.
 _AMP_SUBSTITUTE = "\x02amp\x03"
+
+
+FILE_READING_EXTENSIONS: tuple[str, ...] = (
+    "pymdownx.snippets",  # --8<-- "file" puts a file (or a URL) into the page
+    "pymdownx.b64",  # embeds image files of the project
+    "markdown_include",  # markdown-include: {!file!}
+    "mdx_include",  # {! file !}
+    "plantuml_markdown",  # reads diagram files, calls a PlantUML server or program
+    "markdown_inline_graphviz",  # runs the dot program
+)
+"""Markdown extensions (by module) never applied to answers: they read files or run programs named
+in the text, so an answer could publish a file of the project."""
+CODE_RUNNING_FENCES = ("markdown_exec",)
+"""Modules whose ``pymdownx.superfences`` custom fences run the code of a block (``exec="on"``);
+answers are rendered without those fences."""
+_SUPERFENCES = "pymdownx.superfences"
+
+
+def _module_of(extension: object) -> str:
+    """The module an entry of ``markdown_extensions`` comes from (a name or an object)."""
+    if isinstance(extension, str):
+        return extension.split(":", 1)[0]
+    return type(extension).__module__
+
+
+def _from_any(module: str, names: Sequence[str]) -> bool:
+    return any(module == name or module.startswith(name + ".") for name in names)
+
+
+def answer_extensions(extensions: Sequence[Any]) -> tuple[list[Any], list[str]]:
+    """The site's Markdown extensions that answers are rendered with, and the names left out.
+
+    Args:
+        extensions: The site's ``markdown_extensions`` (names or extension objects).
+
+    Returns:
+        The extensions without those of :data:`FILE_READING_EXTENSIONS`, and the modules of
+        those left out.
+    """
+    kept, dropped = [], []
+    for extension in extensions:
+        module = _module_of(extension)
+        if _from_any(module, FILE_READING_EXTENSIONS):
+            dropped.append(module)
+        else:
+            kept.append(extension)
+    return kept, dropped
+
+
+def answer_extension_configs(configs: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The site's ``mdx_configs`` for answers: superfences without fences that run code."""
+    fences = configs.get(_SUPERFENCES, {}).get("custom_fences")
+    if not fences:
+        return configs
+    safe = [
+        fence
+        for fence in fences
+        if not any(
+            _from_any(getattr(fence.get(key), "__module__", None) or "", CODE_RUNNING_FENCES)
+            for key in ("format", "validator")
+        )
+    ]
+    if len(safe) == len(fences):
+        return configs
+    return {**configs, _SUPERFENCES: {**configs[_SUPERFENCES], "custom_fences": safe}}
 
 
 @dataclass(frozen=True)
@@ -63,9 +130,11 @@ class RenderSettings:
     """Everything an answer's HTML depends on besides the answer.
 
     Attributes:
-        extensions: The site's ``markdown_extensions``, by name.
-        extension_configs: The site's ``mdx_configs``.
+        extensions: The site's ``markdown_extensions``, by name, without those that read files
+            (see :func:`answer_extensions`).
+        extension_configs: The site's ``mdx_configs``, without fences that run code.
         math: The option ``math``.
+        math_macros: The option ``math_macros``, checked and sorted.
         answer_html: The option ``answer_html``.
         answer_text: Whether to keep the answer as plain text (JSON-LD that holds the answer).
     """
@@ -73,6 +142,7 @@ class RenderSettings:
     extensions: tuple[str, ...] = ()
     extension_configs: dict[str, dict[str, Any]] = field(default_factory=dict)
     math: MathMode = "mathml"
+    math_macros: MathMacros = ()
     answer_html: AnswerHtml = "sanitize"
     answer_text: bool = False
 
@@ -122,21 +192,31 @@ def finish_answer_html(
         prepared: The prepared answer.
         settings: The build's render settings.
     """
+    # Plain text (escaped for JSON later), taken before the formulas go in, so each one reads
+    # as its LaTeX.
+    text = answer_text(html, prepared) if settings.answer_text else ""
+    html, failures = fill_math(
+        html,
+        prepared.math,
+        mode=settings.math,
+        token=prepared.token,
+        macros=settings.math_macros,
+    )
     if settings.answer_html == "sanitize":
-        # Before the formulas go in: the plugin's own MathML is not the author's HTML.
+        # The last step: nothing changes the HTML after it, so nothing can undo it.
         html = sanitize_html(html)
-    # Taken before the formulas are filled in, so each one reads as its LaTeX.
-    text = answer_text(html, prepared.math) if settings.answer_text else ""
-    if not prepared.math:
-        return FinishedHtml(html, text, ())
-    html, failures = fill_math(html, prepared.math, mode=settings.math)
     return FinishedHtml(html, text, tuple(failures))
 
 
-def formula_problems(src_uri: str, finished: FinishedHtml) -> list[Problem]:
+def formula_problems(
+    src_uri: str, finished: FinishedHtml, macros: MathMacros = ()
+) -> list[Problem]:
     """One problem for each formula of an answer that could not be converted (shown as source)."""
     expected = "LaTeX that converts to MathML (it is shown as source)"
-    return [Problem(src_uri, "answer", expected, span.source) for span in finished.failures]
+    return [
+        Problem(src_uri, "answer", expected, f"{span.source} ({conversion_error(span, macros)})")
+        for span in finished.failures
+    ]
 
 
 class AnswerRenderer:
@@ -160,24 +240,41 @@ class AnswerRenderer:
         finished = finish_answer_html(html, prepared, self.settings)
         return RenderedAnswer(
             finished=finished,
-            toc=toc_headings(tokens, prepared.math),
+            toc=toc_headings(tokens, prepared),
             anchor_ids=tuple(_ID.findall(finished.html)),
             self_anchors=dict(self._links.self_anchors),
             local_links=self._links.local_links,
         )
 
 
-def toc_headings(tokens: list[TocToken], math: Sequence[MathSpan]) -> tuple[TocHeading, ...]:
-    """The headings of Python-Markdown's TOC tokens, each formula in a title as its LaTeX."""
+def toc_headings(tokens: list[TocToken], prepared: PreparedAnswer) -> tuple[TocHeading, ...]:
+    """The headings of Python-Markdown's TOC tokens, each made safe by :func:`toc_title`."""
     return tuple(
         TocHeading(
             token["level"],
-            token["id"],
-            fill_math_text(token["name"], math),
-            toc_headings(token["children"], math),
+            toc_id(token["id"]),
+            toc_title(token["name"], prepared),
+            toc_headings(token["children"], prepared),
         )
         for token in tokens
     )
+
+
+def toc_title(name: str, prepared: PreparedAnswer) -> str:
+    """A heading's TOC title: escaped text, each formula as its LaTeX, no tag left.
+
+    Themes print TOC titles unescaped (mkdocs, material), so the title is sanitised to text
+    after its formulas are filled in.
+    """
+    return sanitize_text(fill_math_text(name, prepared.math, prepared.token, escape=True))
+
+
+def toc_id(anchor: str) -> str:
+    """A heading's id as the TOC links to it: escaped where themes print it raw (``href="#…"``).
+
+    Slugs never need it; an id written with ``attr_list`` might.
+    """
+    return html.escape(anchor) if _UNSAFE_IN_ATTRIBUTE.search(anchor) else anchor
 
 
 class _LinkScanner(Treeprocessor):

@@ -4,7 +4,9 @@ Answers come from a generator or from authors the site owner may not control. Th
 rendered with the site's own extensions, so unsafe markup can come from raw HTML in the answer,
 from a Markdown link such as ``[x](javascript:alert(1))``, or from ``attr_list`` attributes such
 as ``{onclick="…"}``. The rendered answer is therefore cleaned as a whole (with nh3, a binding of
-the Rust ``ammonia`` sanitizer), before the plugin puts its own MathML in.
+the Rust ``ammonia`` sanitizer) as the last step, after the plugin has put its formulas in: the
+MathML the converter emits is on the allowlist (:func:`mkdocs_quicktakes.mathml.mathml_allowlist`),
+anything else in a formula is removed like any other markup.
 
 The allowlist keeps what Python-Markdown and the usual extensions produce (tables with their
 alignment, footnotes, task lists, admonitions, tabs, highlighted code, Material's SVG icons).
@@ -16,6 +18,8 @@ from functools import lru_cache
 from typing import Literal
 
 import nh3
+
+from mkdocs_quicktakes.mathml import MATHML_STYLE_PROPERTIES, mathml_allowlist
 
 AnswerHtml = Literal["sanitize", "trust"]
 
@@ -41,17 +45,22 @@ _ATTRIBUTES: dict[str, set[str]] = {
 }
 # pymdownx.tasklist and pymdownx.tabbed draw checkboxes and radio buttons; no other input.
 _ATTRIBUTE_VALUES = {"input": {"type": {"checkbox", "radio"}}}
-# Python-Markdown aligns table cells with style="text-align: …"; no other property is kept.
-_STYLE_PROPERTIES = {"text-align"}
+# Python-Markdown aligns table cells with style="text-align: …"; math-core sets the alignment,
+# padding and rules of its table cells and the colour of \color as inline styles, which
+# mathml.check_mathml holds to these properties with plain values. No other property is kept.
+_STYLE_PROPERTIES = {"text-align", *MATHML_STYLE_PROPERTIES}
 # http(s), mailto and the like; never javascript:, vbscript: or data:.
 _URL_SCHEMES = nh3.ALLOWED_URL_SCHEMES - {"data"}
 
 
 @lru_cache(maxsize=1)
 def _cleaner() -> nh3.Cleaner:
+    math_elements, math_attributes = mathml_allowlist()
+    attributes = {**_ATTRIBUTES, **{name: set(math_attributes) for name in math_elements}}
+    attributes["math"] = {*attributes.get("math", ()), "xmlns"}
     return nh3.Cleaner(
-        tags=ALLOWED_TAGS,
-        attributes=_ATTRIBUTES,
+        tags=ALLOWED_TAGS | math_elements,
+        attributes=attributes,
         tag_attribute_values=_ATTRIBUTE_VALUES,
         filter_style_properties=_STYLE_PROPERTIES,
         generic_attribute_prefixes={"data-", "aria-"},
@@ -67,16 +76,32 @@ def sanitize_html(html: str) -> str:
 
     ``<script>`` and ``<style>`` go with their content; other unknown tags go and their text
     stays. Event handler attributes (``onerror``) and ``javascript:``/``data:`` URLs are removed.
-    The math placeholders of :mod:`mkdocs_quicktakes.answer` are plain text and pass unchanged.
+    The converter's MathML is kept.
 
     Args:
-        html: An answer as Markdown rendered it.
+        html: An answer as Markdown rendered it, formulas filled in.
 
     Returns:
         The same HTML with only allowed markup.
     """
     # A style attribute whose every property was removed is left empty; drop it.
     return _cleaner().clean(html).replace(' style=""', "")
+
+
+def sanitize_text(html_text: str) -> str:
+    """Keep only the text of an HTML fragment, escaped: for TOC titles, which themes print raw.
+
+    Python-Markdown gives a title as escaped text already; this also holds for titles that an
+    extension or another plugin made, so that no tag from a file reaches the table of contents.
+    Quotes stay as Python-Markdown leaves them: themes print TOC titles as text, never inside an
+    attribute (Material's ``aria-label`` strips and escapes the title itself).
+    """
+    return _text_cleaner().clean(html_text)
+
+
+@lru_cache(maxsize=1)
+def _text_cleaner() -> nh3.Cleaner:
+    return nh3.Cleaner(tags=set(), attributes={}, strip_comments=True)
 
 
 def raw_html_tags(mode: AnswerHtml) -> frozenset[str] | None:

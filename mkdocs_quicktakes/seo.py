@@ -25,7 +25,7 @@ from mkdocs_quicktakes.mathml import fill_math_text
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-    from mkdocs_quicktakes.answer import MathSpan
+    from mkdocs_quicktakes.answer import PreparedAnswer
     from mkdocs_quicktakes.model import QuickTake
 
 __all__ = [
@@ -486,14 +486,14 @@ def needs_answer_text(mode: StructuredData) -> bool:
     return mode in ("qapage", "faqpage")
 
 
-def answer_text(html: str, math: Sequence[MathSpan]) -> str:
+def answer_text(html: str, prepared: PreparedAnswer) -> str:
     """The whole answer as plain text, each formula as its LaTeX.
 
     Args:
         html: The answer rendered from ``PreparedAnswer.markdown``, formulas still placeholders.
-        math: ``PreparedAnswer.math``.
+        prepared: The prepared answer.
     """
-    return fill_math_text(html_to_text(html), math)
+    return fill_math_text(html_to_text(html), prepared.math, prepared.token)
 
 
 def html_to_text(html: str) -> str:

@@ -21,8 +21,8 @@ from mkdocs.utils import is_markdown_file
 
 from mkdocs_quicktakes.cache import ReadCache, content_key
 from mkdocs_quicktakes.catalog import Catalog, Entry, HubOptions, HubPage, HubSort, newest_date
-from mkdocs_quicktakes.dates import iso_datetime
-from mkdocs_quicktakes.feeds import FeedOptions, feed_files
+from mkdocs_quicktakes.dates import sitemap_date
+from mkdocs_quicktakes.feeds import FeedOptions, feed_files, generated_outputs
 from mkdocs_quicktakes.hubs import (
     FeedLinkView,
     HubContext,
@@ -121,7 +121,7 @@ class SiteBuild:
         build = cls(options, locale, labels)
         build._read(files, settings, cache or ReadCache(), ahead)
         if options.permalinks:
-            build._place_at_urls(files, config.use_directory_urls)
+            build._place_at_urls(files, config)
         build._make_pages(files, config)
         build._build_catalog(files, config)
         if options.hubs:
@@ -189,7 +189,7 @@ class SiteBuild:
             reads[src_uri] = read
         return reads
 
-    def _place_at_urls(self, files: Files, directory_urls: bool) -> None:
+    def _place_at_urls(self, files: Files, config: MkDocsConfig) -> None:
         moving = {src: take for src, take in self.takes.items() if take.url}
         fixed = {
             f.dest_uri: f.src_uri
@@ -197,7 +197,9 @@ class SiteBuild:
             if f.src_uri not in moving and f.inclusion.is_in_serve()
         }
         moves = [Move(src, t.url, files.src_uris[src].dest_uri) for src, t in moving.items()]
-        dests, problems = assign_dests(moves, fixed, directory_urls=directory_urls)
+        dests, problems = assign_dests(
+            moves, fixed, directory_urls=config.use_directory_urls, reserved=self._outputs(config)
+        )
         self.problems.extend(problems)
         for src in moving:
             file = files.src_uris[src]
@@ -207,13 +209,23 @@ class SiteBuild:
                 files.remove(file)
                 del self.takes[src], self.reads[src]
 
-    def _make_pages(self, files: Files, config: MkDocsConfig) -> None:
-        # After the moves: a page takes its url and canonical url from its file when made.
-        for src_uri, read in self.reads.items():
-            QuickTakePage(files.src_uris[src_uri], config, read)
+    def _outputs(self, config: MkDocsConfig) -> dict[str, str]:
+        """Every path the build writes besides pages: theme pages, sitemaps, search, hubs, feeds.
 
-    def _build_catalog(self, files: Files, config: MkDocsConfig) -> None:
-        options = HubOptions(
+        The hubs and feeds do not depend on where pages go, so a catalog without urls says.
+        """
+        preview = Catalog(
+            (Entry(take, "") for take in self.takes.values()), self._hub_options(config)
+        )
+        return generated_outputs(
+            preview,
+            config.theme.static_templates,
+            hubs=self.options.hubs,
+            feeds=self.options.feeds and bool(config.site_url),
+        )
+
+    def _hub_options(self, config: MkDocsConfig) -> HubOptions:
+        return HubOptions(
             url=self.options.hub_url,
             index_url=self.options.subjects_url,
             page_size=self.options.hub_page_size,
@@ -222,8 +234,17 @@ class SiteBuild:
             home_name=self.labels.home,
             hubs=self.options.hubs,
         )
+
+    def _make_pages(self, files: Files, config: MkDocsConfig) -> None:
+        # After the moves: a page takes its url and canonical url from its file when made.
+        for src_uri, read in self.reads.items():
+            QuickTakePage(files.src_uris[src_uri], config, read, self.options.template)
+
+    def _build_catalog(self, files: Files, config: MkDocsConfig) -> None:
+        options = self._hub_options(config)
         entries = [Entry(take, files.src_uris[src].url) for src, take in self.takes.items()]
         self.catalog = Catalog(entries, options)
+        self.problems.extend(self.catalog.slug_problems())
         self.excerpts = {src: read.excerpt for src, read in self.reads.items()}
         self.site_name = config.site_name
         self.feeds_linked = self.options.feeds and bool(config.site_url)
@@ -315,13 +336,15 @@ class SiteBuild:
 
     def set_hub_meta(self, page: Page, hub: HubPage) -> None:
         """Title, template and sitemap date of a hub page."""
-        page.meta["title"] = escape(hub_title(hub, self.catalog, self.labels), quote=False)
+        # Escaped with quotes, as a Q&A page's title is: themes print page titles unescaped, in
+        # text and in attributes (readthedocs' Previous/Next buttons have title="...").
+        page.meta["title"] = escape(hub_title(hub, self.catalog, self.labels))
         page.meta["template"] = HUB_TEMPLATE if hub.subject_key else SUBJECTS_TEMPLATE
         subject = self.catalog.subject_by_key(hub.subject_key)
         entries = subject.entries if subject else self.catalog.entries
         newest = newest_date(entry.take for entry in entries)
-        if newest is not None:
-            page.update_date = iso_datetime(newest)[:10]
+        if newest is not None and (lastmod := sitemap_date(newest)):
+            page.update_date = lastmod
 
     def hub_view(self, hub: HubPage) -> HubView | SubjectsView:
         """The template context of a hub page or of the subjects index, made once per build.

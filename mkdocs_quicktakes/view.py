@@ -50,6 +50,8 @@ class QuickTakeView:
     """Home, the subject's hub, the page; hrefs relative to the page, the last one empty."""
     feeds: tuple[FeedLinkView, ...] = ()
     """The feeds linked from the page's head."""
+    math: bool = False
+    """The answer holds MathML, so the page links ``quicktakes/math.css``."""
 
 
 @dataclass(frozen=True)

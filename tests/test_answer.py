@@ -23,7 +23,6 @@ from mkdocs_quicktakes.answer import (
     NestedFences,
     PreparedAnswer,
     decode_newlines,
-    math_placeholder,
     prepare_answer,
     repair_mojibake,
 )
@@ -204,7 +203,7 @@ def test_spaced_and_tight_dollar_math_are_both_math() -> None:
         MathSpan("$ a_1 $", "a_1", display=False),
         MathSpan("$b_2$", "b_2", display=False),
     )
-    assert prepared.markdown == f"Let {math_placeholder(0)} and {math_placeholder(1)} be\n"
+    assert prepared.markdown == f"Let {prepared.placeholder(0)} and {prepared.placeholder(1)} be\n"
 
 
 def test_currency_is_not_math() -> None:
@@ -242,15 +241,15 @@ def test_display_math_on_its_own_lines_becomes_its_own_paragraph() -> None:
     paragraphs = [p.get_text() for p in soup.find_all("p")]
     assert paragraphs == [
         "The formula:",
-        math_placeholder(0),
-        f"where {math_placeholder(1)} is energy.",
+        prepared.placeholder(0),
+        f"where {prepared.placeholder(1)} is energy.",
     ]
     assert prepared.math[0] == MathSpan("$$\nE = mc^2\n$$", "E = mc^2", display=True)
 
 
 def test_display_math_inside_a_sentence_stays_inline() -> None:
     soup, prepared = render(r"so $$ x^2 $$ holds.")
-    assert [p.get_text() for p in soup.find_all("p")] == [f"so {math_placeholder(0)} holds."]
+    assert [p.get_text() for p in soup.find_all("p")] == [f"so {prepared.placeholder(0)} holds."]
     assert prepared.math[0].display
 
 
@@ -307,25 +306,25 @@ def test_indented_display_math_keeps_the_ordered_list_whole() -> None:
         r"   where $Y$ is the output.\n\n2. **Fit**: done"
     )
     for mode in MODES:
-        soup, _ = render(raw, mode)
+        soup, prepared = render(raw, mode)
         items = children(only(soup, "ol"), "li")
         assert len(items) == 2
         assert [p.get_text() for p in items[0].find_all("p")] == [
             "Model:",
-            math_placeholder(0),
-            f"where {math_placeholder(1)} is the output.",
+            prepared.placeholder(0),
+            f"where {prepared.placeholder(1)} is the output.",
         ]
 
 
 def test_ordered_list_interrupted_at_column_zero_is_joined_into_one_list() -> None:
     # As in the forced-vibrations file: a formula at column 0 between steps 1 and 2.
     raw = r"1. **First**: solve:\n\n$$\nx = 1\n$$\n\nThen check.\n\n2. **Second**: done"
-    soup, _ = render(raw)
+    soup, prepared = render(raw)
     items = children(only(soup, "ol"), "li")
     assert len(items) == 2
     assert [p.get_text() for p in items[0].find_all("p")] == [
         "First: solve:",
-        math_placeholder(0),
+        prepared.placeholder(0),
         "Then check.",
     ]
 
@@ -336,13 +335,13 @@ def test_display_line_under_a_sub_item_belongs_to_that_sub_item() -> None:
         r"2. **Tests**:\n   - **One**: computed as:\n   $$ t = 1 $$\n   where $t$ is it.\n"
         r"   \n   - **Two**: more"
     )
-    soup, _ = render(raw)
+    soup, prepared = render(raw)
     bullets = children(only(soup, "ul"), "li")
     assert len(bullets) == 2
     assert [p.get_text() for p in bullets[0].find_all("p")] == [
         "One: computed as:",
-        math_placeholder(0),
-        f"where {math_placeholder(1)} is it.",
+        prepared.placeholder(0),
+        f"where {prepared.placeholder(1)} is it.",
     ]
 
 
@@ -392,7 +391,7 @@ def test_pid_formula_starts_with_u_of_t() -> None:
         "u(t) = K_p e(t) + K_i \\int_0^t e(\\tau) d\\tau + K_d \\frac{de(t)}{dt}",
         display=True,
     )
-    assert math_placeholder(0) in [p.get_text() for p in soup.find_all("p")]
+    assert prepared.placeholder(0) in [p.get_text() for p in soup.find_all("p")]
     assert len(children(only(soup, "ol"), "li")) == 3
 
 
@@ -430,7 +429,8 @@ def test_truth_table_keeps_neg_in_its_cells() -> None:
     table = only(soup, "table")
     assert len(table.find_all("tr")) == 5
     header = [th.get_text() for th in table.find_all("th")]
-    header_tex = [prepared.math[int(re.sub(r"\D", "", cell))].tex for cell in header]
+    placeholders = [prepared.placeholder(i) for i in range(len(prepared.math))]
+    header_tex = [prepared.math[placeholders.index(cell.strip())].tex for cell in header]
     assert header_tex == ["p", "q", "p \\land q", "\\neg (p \\land q)"]
 
 
@@ -537,7 +537,7 @@ def test_every_answer_renders_as_a_reader_would_read_it(source: Path) -> None:
         assert "\\(" not in text
         html = str(soup)
         for index in range(len(prepared.math)):
-            assert html.count(math_placeholder(index)) == 1
+            assert html.count(prepared.placeholder(index)) == 1
         assert len(soup.find_all("pre")) == fence_count(raw)
         assert len(soup.find_all("li")) == items
         assert len(soup.find_all("ol")) == lists_starting_at_one  # numbering never restarts

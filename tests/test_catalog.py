@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, shared_files
 
-from mkdocs_quicktakes.answer import prepare_answer
+from mkdocs_quicktakes.answer import PLACEHOLDER_END, prepare_answer
 from mkdocs_quicktakes.catalog import (
     Catalog,
     Crumb,
@@ -220,4 +220,6 @@ def test_every_real_answer_has_a_short_plain_excerpt() -> None:
         meta = read_source_file(Path(path), path.name).meta
         text = answer_excerpt(prepare_answer(str(meta["answer"])))
         assert 40 < len(text) <= 201, path.name
-        assert not any(mark in text for mark in ("QTMATH", "**", "```", "\\n", "###")), path.name
+        assert not any(mark in text for mark in (PLACEHOLDER_END, "**", "```", "\\n", "###")), (
+            path.name
+        )

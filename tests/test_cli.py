@@ -21,7 +21,7 @@ BROKEN = {
     "a.md": quicktake(url=None, score="high"),
     "sub/b.md": "---\nquestion: Why?\nanswer: [unclosed\n---\n",
     "c.md": quicktake(url=None, answer=None),
-    "d.md": quicktake(url=None, date_format="Q"),
+    "d.md": quicktake(url=None, date_format="q"),
 }
 
 
@@ -56,7 +56,7 @@ def test_problems_are_listed_by_file_with_their_line_and_exit_1(
         "ERROR   c.md: 'answer': expected the answer as Markdown text, found nothing "
         "(the key is missing or empty)",
         "WARNING d.md: 'date_format': expected moment.js tokens (YYYY MM DD ...; literal text in "
-        "[brackets]), found unknown token 'Q' in 'Q'",
+        "[brackets]), found unknown token 'q' in 'q'",
         "ERROR   sub/b.md:4: '(front matter)': expected valid YAML, found a syntax error: "
         "did not find expected ',' or ']' (column 1), while parsing a flow sequence from line 3",
         "4 files checked: 2 files invalid, 2 warnings in 2 files",

@@ -15,6 +15,7 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 from conftest import CORPUS, SEED, Site, build_pages, shared_files
 
+from mkdocs_quicktakes.answer import PLACEHOLDER_END
 from mkdocs_quicktakes.model import parse_quicktake
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ def assert_answer_reads_well(answer: Tag, raw: str) -> None:
     outside = text_outside_code(answer)
     assert "\\n" not in outside
     assert "```" not in outside
-    for leftover in ("$", "\\(", "\\[", "QTMATH"):
+    for leftover in ("$", "\\(", "\\[", PLACEHOLDER_END):
         assert leftover not in outside, leftover
     assert answer.find(class_="qt-math-error") is None
     assert len(answer.find_all("pre")) == raw.count("```") // 2

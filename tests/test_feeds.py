@@ -65,6 +65,13 @@ def test_rss_summary_is_html_whose_text_is_the_summary() -> None:
     assert detail["value"].startswith("Is 1 &lt; 2 &amp;&amp;")
 
 
+def test_rss_channel_description_is_html_whose_text_is_the_description() -> None:
+    detail = feedparser.parse(rss_xml(one_item_feed())).feed.subtitle_detail
+    assert detail["type"] == "text/html"
+    assert text_of(detail) == "About <things>"
+    assert BeautifulSoup(detail["value"], "html.parser").find(True) is None
+
+
 def test_a_date_without_time_is_midnight_utc_in_both_formats() -> None:
     feed = one_item_feed()
     item = FeedItem("T", "https://e.org/t/", datetime.date(2025, 2, 3), "S")

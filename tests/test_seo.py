@@ -149,7 +149,7 @@ def test_plain_text_keeps_blocks_and_code_and_drops_permalinks() -> None:
 def test_answer_text_shows_each_formula_as_its_latex() -> None:
     prepared = prepare_answer(r"Use $E = mc^2$ here.", fix_mojibake=False, nested_fences="fence")
     html = f"<p>{prepared.markdown}</p>"  # what Markdown makes of the placeholder line
-    assert answer_text(html, prepared.math) == "Use E = mc^2 here."
+    assert answer_text(html, prepared) == "Use E = mc^2 here."
 
 
 def test_breadcrumbs_need_an_absolute_url_for_every_step() -> None:

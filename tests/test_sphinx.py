@@ -122,6 +122,8 @@ def test_every_real_page_in_every_theme(corpus: SphinxSite, source: Path) -> Non
     notes = NOTES.get(source.name, set())
     if notes & {"math $", "math $$", "math \\( \\)"}:
         assert answer.find("math") is not None
+        assert len(soup.head.find_all("link", href=re.compile(r"quicktakes/math\.css$"))) == 1
+        assert (corpus.out / "_static/quicktakes/math.css").is_file()
     if "math $$" in notes:
         assert answer.find("math", attrs={"display": "block"}) is not None
     if "\\n-ambiguity: \\neq" in notes:

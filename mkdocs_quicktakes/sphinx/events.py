@@ -40,7 +40,10 @@ logger = logging.getLogger("mkdocs_quicktakes.sphinx")
 
 PAGE_TEMPLATE = "quicktakes/sphinx-page.html"
 SPHINX_TEMPLATES = Path(__file__).parent / "templates"
-STYLESHEET = TEMPLATES_DIR / "quicktakes" / "quicktakes.css"
+STYLESHEETS = (
+    TEMPLATES_DIR / "quicktakes" / "quicktakes.css",
+    TEMPLATES_DIR / "quicktakes" / "math.css",
+)
 
 _readers: dict[int, FileReader] = {}
 _sites: dict[int, settings.Site] = {}
@@ -242,6 +245,8 @@ def on_html_page_context(
     page = PageInfo(url, read.rendered.finished.text)
     tags = question_head_tags(read.take, site.head, site.info, page)
     context["quicktakes_head"] = render_head_tags(tags)
+    # As under MkDocs, the formulas' stylesheet is linked from pages that hold MathML only.
+    context["quicktakes_math"] = "<math" in read.rendered.finished.html
     # The theme's own meta tags (from `.. meta::` or html_meta) and canonical link (from
     # html_baseurl) would repeat the page's.
     context["metatags"] = ""
@@ -250,7 +255,7 @@ def on_html_page_context(
 
 
 def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
-    """Write the feeds; copy the stylesheet the Q&A pages link to."""
+    """Write the feeds; copy the stylesheets the Q&A pages link to."""
     if exception is not None or app.builder.format != "html" or not reads(app.env):
         return
     for path, xml in site_state(app.env).feeds.items():
@@ -259,4 +264,5 @@ def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
         target.write_text(xml, encoding="utf-8")
     target = Path(app.outdir, "_static", "quicktakes")
     target.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(STYLESHEET, target / STYLESHEET.name)
+    for stylesheet in STYLESHEETS:
+        shutil.copyfile(stylesheet, target / stylesheet.name)
