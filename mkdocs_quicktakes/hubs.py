@@ -15,7 +15,7 @@ from mkdocs_quicktakes.dates import iso_datetime
 from mkdocs_quicktakes.feeds import ATOM_NAME, RSS_NAME
 from mkdocs_quicktakes.mathml import fill_math_text
 from mkdocs_quicktakes.permalinks import relative_url
-from mkdocs_quicktakes.view import format_byline_date
+from mkdocs_quicktakes.view import RelatedView, format_byline_date, safe_href
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from mkdocs_quicktakes.answer import PreparedAnswer
     from mkdocs_quicktakes.catalog import Catalog, Crumb, Entry, HubPage, Subject
     from mkdocs_quicktakes.labels import Labels
+    from mkdocs_quicktakes.model import QuickTake
 
 EXCERPT_LENGTH = 200
 """Characters of answer text a hub item shows at most."""
@@ -194,6 +195,21 @@ def crumb_links(crumbs: tuple[Crumb, ...], page_url: str) -> tuple[LinkView, ...
     *before, last = crumbs
     links = [LinkView(c.name, relative_url(c.url, page_url)) for c in before]
     return (*links, LinkView(last.name))
+
+
+def related_links(
+    catalog: Catalog, take: QuickTake, page_url: str, *, unresolved_as_text: bool
+) -> tuple[RelatedView, ...]:
+    """A page's related questions: linked relative to the page, or text when not in the site."""
+    related = []
+    for link in catalog.related(take):
+        if link.url:
+            related.append(RelatedView(link.title, relative_url(link.url, page_url)))
+        elif link.external:
+            related.append(RelatedView(link.title, safe_href(link.external)))
+        elif unresolved_as_text:
+            related.append(RelatedView(link.title))
+    return tuple(related)
 
 
 def feed_links(

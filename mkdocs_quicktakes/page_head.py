@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import urljoin
 
 from mkdocs_quicktakes.head import HeadTags, format_title
+from mkdocs_quicktakes.hubs import hub_title
 from mkdocs_quicktakes.seo import (
     AuthorType,
     PageInfo,
@@ -31,6 +33,9 @@ if TYPE_CHECKING:
 
     from babel import Locale
 
+    from mkdocs_quicktakes.catalog import Catalog, HubPage
+    from mkdocs_quicktakes.hubs import LinkView
+    from mkdocs_quicktakes.labels import Labels
     from mkdocs_quicktakes.model import QuickTake
 
 
@@ -120,3 +125,32 @@ def hub_head_tags(
         properties=hub_social_tags(hub, description, site),
         json_ld=json_ld,
     )
+
+
+def hub_page_head(
+    hub: HubPage,
+    catalog: Catalog,
+    labels: Labels,
+    breadcrumbs: Sequence[LinkView],
+    page_url: str,
+    *,
+    options: HeadOptions,
+    site: SiteInfo,
+    fallback: str,
+) -> HeadTags:
+    """The head tags of a hub page at the absolute ``page_url`` (``""`` without a site url).
+
+    ``breadcrumbs`` are the hub's visible ones, whose hrefs are relative to the hub page itself;
+    ``fallback`` is the description of the subjects index: the site's own description.
+    """
+    this = PageRef(hub_title(hub, catalog, labels), page_url)
+    subject = catalog.subject_by_key(hub.subject_key)
+    listed = [(entry.take.title, entry.url) for entry in hub.entries]
+    if subject is None:  # the subjects index lists subjects
+        listed = [(other.name, other.url) for other in catalog.subjects if other.url]
+    items = [PageRef(name, absolute_url(site.url, url)) for name, url in listed]
+    crumbs = [
+        PageRef(link.text, urljoin(page_url, link.href) if page_url else "") for link in breadcrumbs
+    ]
+    description = labels.hub_description.format(subject=subject.name) if subject else fallback
+    return hub_head_tags(this, description, items, crumbs, options, site)

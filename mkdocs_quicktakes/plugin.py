@@ -18,8 +18,7 @@ from mkdocs_quicktakes.dates import resolve_locale, sitemap_date
 from mkdocs_quicktakes.head import place_head_tags, prepare_head_tags, replace_head_tags
 from mkdocs_quicktakes.labels import labels_for
 from mkdocs_quicktakes.lookahead import Lookahead
-from mkdocs_quicktakes.mathml import MathMode, conversion_error, math_macros
-from mkdocs_quicktakes.model import Problem
+from mkdocs_quicktakes.mathml import MathMode, math_macros
 from mkdocs_quicktakes.page import QuickTakePage
 from mkdocs_quicktakes.page_head import HeadOptions, SiteSettings, question_head_tags, site_info
 from mkdocs_quicktakes.page_meta import page_meta
@@ -30,6 +29,7 @@ from mkdocs_quicktakes.render import (
     answer_extension_configs,
     answer_extensions,
     finish_answer_html,
+    formula_problems,
     toc_id,
     toc_title,
 )
@@ -439,16 +439,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         src_uri = page.file.src_uri
         self._answer_texts[src_uri] = finished.text
         macros = self._read_settings.render.math_macros
-        problems = [
-            Problem(
-                src_uri,
-                "answer",
-                "LaTeX that converts to MathML (it is shown as source)",
-                f"{span.source} ({conversion_error(span, macros)})",
-            )
-            for span in finished.failures
-        ]
-        self._report.log(log, problems)
+        self._report.log(log, formula_problems(src_uri, finished, macros))
 
     def _set_page_meta(self, page: Page, take: QuickTake) -> None:
         # The allowlisted keys again, escaped (page_meta.py), in case a plugin supplied the

@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 import markdown
 from markdown.treeprocessors import Treeprocessor
 
-from mkdocs_quicktakes.mathml import fill_math, fill_math_text
+from mkdocs_quicktakes.mathml import conversion_error, fill_math, fill_math_text
+from mkdocs_quicktakes.model import Problem
 from mkdocs_quicktakes.sanitize import sanitize_html, sanitize_text
 from mkdocs_quicktakes.seo import answer_text
 
@@ -205,6 +206,17 @@ def finish_answer_html(
         # The last step: nothing changes the HTML after it, so nothing can undo it.
         html = sanitize_html(html)
     return FinishedHtml(html, text, tuple(failures))
+
+
+def formula_problems(
+    src_uri: str, finished: FinishedHtml, macros: MathMacros = ()
+) -> list[Problem]:
+    """One problem for each formula of an answer that could not be converted (shown as source)."""
+    expected = "LaTeX that converts to MathML (it is shown as source)"
+    return [
+        Problem(src_uri, "answer", expected, f"{span.source} ({conversion_error(span, macros)})")
+        for span in finished.failures
+    ]
 
 
 class AnswerRenderer:

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin
 
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.nav import Section
@@ -34,15 +33,14 @@ from mkdocs_quicktakes.hubs import (
     crumb_links,
     feed_links,
     hub_title,
+    related_links,
 )
 from mkdocs_quicktakes.page import QuickTakePage
-from mkdocs_quicktakes.page_head import HeadOptions, hub_head_tags
-from mkdocs_quicktakes.permalinks import Move, assign_dests, relative_url, url_for_dest
+from mkdocs_quicktakes.page_head import HeadOptions, hub_page_head
+from mkdocs_quicktakes.permalinks import Move, assign_dests, url_for_dest
 from mkdocs_quicktakes.reading import ReadResult, ReadSettings, unreadable
 from mkdocs_quicktakes.report import notice_page
-from mkdocs_quicktakes.seo import PageRef, SiteInfo, absolute_url
 from mkdocs_quicktakes.source import read_bytes
-from mkdocs_quicktakes.view import QuickTakeView, RelatedView, safe_href
 from mkdocs_quicktakes.workers import Job, ReadAhead, read_files, worker_count
 
 if TYPE_CHECKING:
@@ -58,6 +56,8 @@ if TYPE_CHECKING:
     from mkdocs_quicktakes.head import HeadTags
     from mkdocs_quicktakes.labels import Labels
     from mkdocs_quicktakes.model import Problem, QuickTake
+    from mkdocs_quicktakes.seo import SiteInfo
+    from mkdocs_quicktakes.view import QuickTakeView
 
 HUB_TEMPLATE = "quicktakes/hub.html"
 SUBJECTS_TEMPLATE = "quicktakes/subjects.html"
@@ -362,13 +362,6 @@ class SiteBuild:
             self.hub_views[hub.src_uri] = view
         return view
 
-    def hub_description(self, hub: HubPage, site_description: str) -> str:
-        """The ``<meta name="description">`` of a hub page."""
-        subject = self.catalog.subject_by_key(hub.subject_key)
-        if subject is None:
-            return site_description
-        return self.labels.hub_description.format(subject=subject.name)
-
     def hub_head(
         self, hub: HubPage, page_url: str, site: SiteInfo, options: HeadOptions, fallback: str
     ) -> HeadTags:
@@ -376,40 +369,31 @@ class SiteBuild:
 
         ``fallback`` is the description of the subjects index: the site's own description.
         """
-        this = PageRef(hub_title(hub, self.catalog, self.labels), page_url)
-        listed = [(entry.take.title, entry.url) for entry in hub.entries]
-        if not hub.subject_key:  # the subjects index lists subjects
-            listed = [
-                (subject.name, subject.url) for subject in self.catalog.subjects if subject.url
-            ]
-        items = [PageRef(name, absolute_url(site.url, url)) for name, url in listed]
-        # The hub's visible breadcrumbs, whose hrefs are relative to the hub page itself.
-        crumbs = [
-            PageRef(link.text, urljoin(page_url, link.href) if page_url else "")
-            for link in self.hub_view(hub).breadcrumbs
-        ]
-        description = self.hub_description(hub, fallback)
-        return hub_head_tags(this, description, items, crumbs, options, site)
+        crumbs = self.hub_view(hub).breadcrumbs
+        return hub_page_head(
+            hub,
+            self.catalog,
+            self.labels,
+            crumbs,
+            page_url,
+            options=options,
+            site=site,
+            fallback=fallback,
+        )
 
     def with_site_links(self, view: QuickTakeView, take: QuickTake) -> QuickTakeView:
         """Add what needs the whole site to a page's view: related links, breadcrumbs, feeds."""
         entry = self.catalog.get(take.src_uri)
         if entry is None:
             return view
-        related = []
-        for link in self.catalog.related(take):
-            if link.url:
-                related.append(RelatedView(link.title, relative_url(link.url, entry.url)))
-            elif link.external:
-                related.append(RelatedView(link.title, safe_href(link.external)))
-            elif self.options.unresolved_related == "text":
-                related.append(RelatedView(link.title))
+        as_text = self.options.unresolved_related == "text"
+        related = related_links(self.catalog, take, entry.url, unresolved_as_text=as_text)
         crumbs = crumb_links(self.catalog.breadcrumbs(take), entry.url)
         feeds: tuple[FeedLinkView, ...] = ()
         if self.feeds_linked:
             subject = self.catalog.subject_of(take) if self.options.hubs else None
             feeds = feed_links(subject, entry.url, site_name=self.site_name, labels=self.labels)
-        return replace(view, related=tuple(related), breadcrumbs=crumbs, feeds=feeds)
+        return replace(view, related=related, breadcrumbs=crumbs, feeds=feeds)
 
 
 _NOT_IN_NAV = InclusionLevel.NOT_IN_NAV

@@ -76,14 +76,17 @@ def test_every_real_page_reads_as_a_person_would_write_it(corpus_site: Site, sou
     byline = soup.find(class_="qt-byline__date")
     assert byline is not None
     assert " ".join(byline.get_text().split()) == f"Posted on {date:%b %d, %Y}"
-    answer = answer_of(soup)
+    assert_answer_reads_well(answer_of(soup), str(post["answer"]))
+
+
+def assert_answer_reads_well(answer: Tag, raw: str) -> None:
+    """No escape, fence or formula source left in the prose; one code block per fence pair."""
     outside = text_outside_code(answer)
     assert "\\n" not in outside
     assert "```" not in outside
     for leftover in ("$", "\\(", "\\[", PLACEHOLDER_END):
         assert leftover not in outside, leftover
     assert answer.find(class_="qt-math-error") is None
-    raw = str(post["answer"])
     assert len(answer.find_all("pre")) == raw.count("```") // 2
 
 

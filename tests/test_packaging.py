@@ -59,6 +59,9 @@ def test_wheel_contains_every_template_the_css_and_py_typed(wheel: Path) -> None
     assert templates <= names
     assert "mkdocs_quicktakes/templates/quicktakes/quicktakes.css" in names
     assert "mkdocs_quicktakes/py.typed" in names
+    # The Sphinx extension's templates: its page and the hub layout it renders the core's with.
+    assert "mkdocs_quicktakes/sphinx/templates/quicktakes/sphinx-page.html" in names
+    assert "mkdocs_quicktakes/sphinx/templates/hubs/quicktakes/layout.html" in names
     assert {path.name for path in PACKAGE.glob("*.py")} <= {Path(n).name for n in names}
     assert not [n for n in names if "__pycache__" in n or n.startswith("tests/")]
 
