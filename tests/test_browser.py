@@ -18,6 +18,7 @@ import re
 import shutil
 import sys
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -202,8 +203,15 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("browser-sites")
     for theme, config in EXAMPLE_CONFIGS.items():
         build_config_file(config, site_dir=str(root / theme), **THEME_OVERRIDES.get(theme, {}))
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = _QuietServer(("127.0.0.1", 0), handler)
+    with serve_folder(root) as url:
+        yield url
+
+
+@contextmanager
+def serve_folder(root: Path, handler: type[_QuietHandler] | None = None) -> Iterator[str]:
+    """Serve ``root`` on a free loopback port for the browser tests; yields the base url."""
+    files = functools.partial(handler or _QuietHandler, directory=str(root))
+    server = _QuietServer(("127.0.0.1", 0), files)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import os
 import shutil
-import threading
 from typing import TYPE_CHECKING, Any
 
 import frontmatter
@@ -27,9 +26,8 @@ from test_browser import (
     DARK_MARKERS,
     DOCS_SCREENSHOTS,
     THEME_OVERRIDES,
-    _QuietHandler,
-    _QuietServer,
     luminance,
+    serve_folder,
 )
 from test_browser import browser as browser  # the module-scoped Chromium, used here too
 
@@ -109,16 +107,8 @@ LINE_HEIGHTS = """() => {
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """One local server for the sites this module builds, and the folder it serves."""
     root = tmp_path_factory.mktemp("math-sites")
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    httpd = _QuietServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/", root
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
+    with serve_folder(root) as url:
+        yield url, root
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,7 @@ results page) must stay under 1 MiB. Without JavaScript no search control may be
 
 from __future__ import annotations
 
-import functools
 import random
-import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -22,7 +20,7 @@ import pytest
 import yaml
 from conftest import REPO, build_config_file
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
-from test_browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, _QuietHandler, _QuietServer
+from test_browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, _QuietHandler, serve_folder
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -106,16 +104,10 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Calla
         assert [m for m in site.messages() if "Pagefind" in m or "search" in m] == []
         built.add(theme)
 
-    handler = functools.partial(_CachingHandler, directory=str(root))
-    server = _QuietServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", build
+        with serve_folder(root, _CachingHandler) as url:
+            yield url.rstrip("/"), build
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
         # The build times, for CI's time budget (see docs/performance.md#search).
         print("\n10,000-page Pagefind sites built in", ", ".join(timings))  # noqa: T201
 
