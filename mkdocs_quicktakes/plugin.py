@@ -502,10 +502,6 @@ def _flat_toc(toc: TableOfContents) -> list[AnchorLink]:
 
 
 def _fill_toc_titles(toc: TableOfContents, prepared: PreparedAnswer) -> None:
-    def fill(items: list[AnchorLink]) -> None:
-        for item in items:
-            item.title = toc_title(item.title, prepared)
-            item.id = toc_id(item.id)
-            fill(item.children)
-
-    fill(list(toc))
+    for item in _flat_toc(toc):
+        item.title = toc_title(item.title, prepared)
+        item.id = toc_id(item.id)
