@@ -209,6 +209,11 @@ class QuickTakesConfig(base.Config):
     """Render answers before MkDocs asks, with one Markdown instance per worker (faster); off,
     MkDocs renders each page itself. The HTML is the same either way."""
 
+    pipeline = c.Choice(("mkdocs", "direct"), default="mkdocs")
+    """How Q&A pages are built: ``mkdocs`` passes them through MkDocs' page loop like any page
+    (every plugin's page hooks run on them); ``direct`` renders them with the theme's templates in
+    one worker process per core, outside that loop (faster; other plugins' page hooks skip them)."""
+
     workers = WholeNumber(0, minimum=0, expected="a number of processes (0 for one per CPU core)")
     """Processes that read and render the files of a large site; ``0``: one per CPU core, ``1``:
     only the build's own process. Small batches are always read in the build's own process."""

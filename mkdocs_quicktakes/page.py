@@ -46,6 +46,10 @@ class QuickTakePage(Page):
             super().read_source(config)
         else:
             self.markdown = ""  # the body of a QuickTakes file is only a placeholder
+        self.read_own_meta()
+
+    def read_own_meta(self) -> None:
+        """Give the page the allowlisted meta of its QuickTake (escaped)."""
         take = self.read.take
         self.meta = page_meta(take, self.template) if take is not None else {}
 

@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, cast
 
 from jinja2 import TemplateNotFound
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 
 from mkdocs_quicktakes.cache import ReadCache
 from mkdocs_quicktakes.config import QuickTakesConfig
 from mkdocs_quicktakes.dates import resolve_locale, sitemap_date
+from mkdocs_quicktakes.direct import DirectPages, direct_workers
 from mkdocs_quicktakes.head import place_head_tags, prepare_head_tags, replace_head_tags
 from mkdocs_quicktakes.labels import labels_for
 from mkdocs_quicktakes.lookahead import Lookahead
@@ -95,6 +96,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         self._lookahead: Lookahead[str, PageWork] | None = None
         self._page_heads: dict[str, PageWork] = {}
         self._search_warned = False
+        self._direct: DirectPages | None = None  # pipeline: direct (direct.py)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Note the command; defining this hook makes MkDocs keep this object across rebuilds.
@@ -117,6 +119,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         self._takes, self._reads = {}, {}
         self._build, self._report = None, Report()
         self._search_warned = False
+        self._direct = None
         if not self.config.enabled:
             return None
         self._locale = self._resolve_locale(config)
@@ -193,6 +196,10 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
             log.info(message)
         self._build, self._takes, self._reads = build, build.takes, build.reads
         feed_mkdocs_search(config, self._search_text)
+        if self.config.pipeline == "direct":  # Q&A pages leave MkDocs' page loop (direct.py)
+            self._direct = DirectPages.take_out(
+                files, config, build.reads, plugin=self, report=self._report
+            )
         if self._hint_dirty and len(build.takes) >= DIRTY_HINT_PAGES:
             self._hint_dirty = False  # once per `mkdocs serve`
             log.info(
@@ -209,6 +216,8 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
             return None
         self._build.keep_nav_titles(config.nav, files)
         self._build.add_nav_section(nav, files)
+        if self._direct is not None:
+            self._direct.nav = nav
         return nav
 
     def on_page_markdown(
@@ -244,7 +253,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         self._note_finished(page, finished)
         return finished.html
 
-    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> None:
+    def _on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> None:
         """Start computing the Q&A pages' views and head tags in a child, while MkDocs builds.
 
         Every page is read and rendered by now, so all they depend on is known.
@@ -262,7 +271,32 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         }
         self._lookahead = Lookahead.start(list(pages), lambda src: self._page_work(pages[src]))
 
-    def on_page_context(
+    # Last, so the workers fork with the environment as every plugin left it.
+    @event_priority(-100)
+    def _start_direct(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> None:
+        if self._direct is not None:  # pipeline: direct (direct.py)
+            self._direct.start(env, direct_workers(self.config.workers, len(self._direct.direct)))
+
+    on_env = CombinedEvent(_on_env, _start_direct)
+
+    # First, so the search plugin has not yet indexed the page (pipeline: direct, direct.py).
+    @event_priority(100)
+    def _note_search_start(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> None:
+        if self._direct is not None:
+            self._direct.note_page_start(page)
+
+    def on_template_context(
+        self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
+    ) -> TemplateContext | None:
+        """List the Q&A pages rendered directly in the sitemap, among the other pages."""
+        if self._direct is None or template_name != "sitemap.xml":
+            return None
+        context["pages"] = self._direct.pages
+        return context
+
+    def _on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext | None:
         """Hand the Q&A and hub layouts their plain-text views of the page."""
@@ -280,6 +314,8 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         # TemplateContext lists only MkDocs' own keys; themes and plugins add theirs.
         context["quicktake"] = work.view  # type: ignore[typeddict-unknown-key]
         return context
+
+    on_page_context = CombinedEvent(_note_search_start, _on_page_context)
 
     # Late, so tags that other plugins add to the head are replaced too.
     @event_priority(-50)
@@ -322,7 +358,13 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         site = cast(SiteInfo, self._site)
         return question_head_tags(take, self._head_options, site, self._page_info(take, page))
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    # First, so the search plugin writes its index with the direct pages' entries.
+    @event_priority(100)
+    def _finish_direct(self, *, config: MkDocsConfig) -> None:
+        if self._direct is not None:  # pipeline: direct (direct.py)
+            self._direct.finish()
+
+    def _on_post_build(self, *, config: MkDocsConfig) -> None:
         """End the build with one summary of its problems, and write the report file if asked."""
         self._stop_helpers()
         if not self.config.enabled:
@@ -339,6 +381,8 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         self._finish_sitemap(config)
         if self._uses_pagefind:
             self._index_with_pagefind(config)
+
+    on_post_build = CombinedEvent(_finish_direct, _on_post_build)
 
     @property
     def _uses_pagefind(self) -> bool:
@@ -389,6 +433,8 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         """Stop the processes working ahead of the build when it fails."""
         self._stop_helpers()
+        if self._direct is not None:
+            self._direct.close()
 
     def _stop_helpers(self) -> None:
         """Stop the processes reading files or computing pages ahead, if any still run."""

@@ -1,0 +1,273 @@
+"""``pipeline: direct``: Q&A pages rendered outside MkDocs' page loop give the same site.
+
+Every output file of the 80 real files with the seed, and of the example site, is compared byte
+for byte between ``pipeline: mkdocs`` (the pages go through MkDocs' page loop) and ``direct``
+(the plugin renders them in forked workers), in the three themes. The expectation is MkDocs' own
+output, never something the direct pipeline produced. Each site is built once per session.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import signal
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+from xml.etree import ElementTree
+
+import frontmatter
+import pytest
+from mkdocs.exceptions import Abort
+
+from mkdocs_quicktakes.direct import DirectPages
+from tests.conftest import (
+    CORPUS,
+    EXAMPLE_CONFIGS,
+    EXAMPLE_SITE,
+    SEED,
+    Site,
+    build_config_file,
+    build_pages,
+    forget_plugins,
+    quicktake,
+    shared_files,
+)
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from tests.conftest import BuildSite
+
+THEMES = ("mkdocs", "readthedocs", "material")
+SOURCES = [*shared_files(CORPUS), *shared_files(SEED)]
+DIRECT = {"pipeline": "direct", "workers": 2}
+"""Two workers, even for these small sites, so the pages are written by forked processes."""
+WRITTEN = re.compile(r"(\d+) Q&A pages written outside MkDocs' page loop, in (.+)$")
+# The one line of the mkdocs and readthedocs themes that differs between two builds.
+_BUILD_DATE = re.compile(rb"Build Date UTC : [^\n]*")
+
+SiteOf = Callable[[str, str, str], Site]
+
+
+def example_config(root: Path, theme: str, plugin: dict[str, Any]) -> Path:
+    """A config that is the example site's for ``theme``, with these plugin options."""
+    path = root / "mkdocs.yml"
+    path.write_text(
+        json.dumps(
+            {
+                "INHERIT": str(EXAMPLE_CONFIGS[theme]),
+                "docs_dir": str(EXAMPLE_SITE / "docs"),
+                "site_dir": str(root / "site"),
+                "plugins": ["search", {"quicktakes": plugin}],
+            }
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def build_source(root: Path, source: str, theme: str, plugin: dict[str, Any]) -> Site:
+    forget_plugins()
+    if source == "corpus":
+        copies = {path.name: path for path in SOURCES}
+        return build_pages(root, {}, theme=theme, plugin=plugin, copy=copies)
+    return build_config_file(example_config(root, theme, plugin))
+
+
+@pytest.fixture(scope="session")
+def site_of(tmp_path_factory: pytest.TempPathFactory) -> SiteOf:
+    """The site of ``source`` (``corpus`` or ``example``) in a theme and pipeline, built once."""
+    built: dict[tuple[str, str, str], Site] = {}
+
+    def get(source: str, theme: str, pipeline: str) -> Site:
+        key = (source, theme, pipeline)
+        if key not in built:
+            options = DIRECT if pipeline == "direct" else {"pipeline": pipeline}
+            root = tmp_path_factory.mktemp(f"{source}-{theme}-{pipeline}")
+            built[key] = build_source(root, source, theme, options)
+        return built[key]
+
+    return get
+
+
+def outputs(site: Site) -> dict[str, bytes]:
+    """Every file of the site, the build date of the themes blanked."""
+    return {
+        str(path.relative_to(site.site_dir)): _BUILD_DATE.sub(b"", path.read_bytes())
+        for path in sorted(site.site_dir.rglob("*"))
+        if path.is_file()
+    }
+
+
+def question_pages(source: str) -> set[str]:
+    """Where each QuickTakes file of a source is written, from its front matter's ``url``."""
+    files = SOURCES if source == "corpus" else sorted((EXAMPLE_SITE / "docs").rglob("*.md"))
+    urls = [frontmatter.load(path).get("url") for path in files]
+    return {f"{str(url).strip('/')}/index.html" for url in urls if url}
+
+
+def written(site: Site) -> tuple[int, str]:
+    found = [WRITTEN.search(m) for m in site.messages(logging.INFO)]
+    matches = [m for m in found if m]
+    assert len(matches) == 1
+    return int(matches[0].group(1)), matches[0].group(2)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("source", ["corpus", "example"])
+def test_direct_pipeline_writes_every_file_byte_for_byte_as_mkdocs_does(
+    site_of: SiteOf, source: str, theme: str
+) -> None:
+    expected = outputs(site_of(source, theme, "mkdocs"))
+    direct = site_of(source, theme, "direct")
+    found = outputs(direct)
+    pages = question_pages(source)
+    assert pages <= set(expected)  # every QuickTakes file is a page of the site
+    count, where = written(direct)
+    assert count == len(pages)
+    assert where == "2 worker processes"
+    assert sorted(found) == sorted(expected)
+    differing = [path for path in expected if found[path] != expected[path]]
+    assert differing == []
+
+
+def test_direct_pipeline_without_workers_writes_the_same_pages(
+    site_of: SiteOf, tmp_path: Path
+) -> None:
+    expected = outputs(site_of("corpus", "mkdocs", "mkdocs"))
+    site = build_source(tmp_path, "corpus", "mkdocs", {"pipeline": "direct", "workers": 1})
+    assert written(site) == (len(question_pages("corpus")), "the build process")
+    assert outputs(site) == expected
+
+
+def sitemap_of(site: Site) -> dict[str, str]:
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    root = ElementTree.fromstring(site.text("sitemap.xml"))
+    return {
+        url.findtext("s:loc", "", namespace): url.findtext("s:lastmod", "", namespace)
+        for url in root.findall("s:url", namespace)
+    }
+
+
+def test_direct_sitemap_lists_each_question_with_its_date(site_of: SiteOf) -> None:
+    sitemap = sitemap_of(site_of("corpus", "mkdocs", "direct"))
+    for path in SOURCES:
+        post = frontmatter.load(path)
+        loc = "https://example.org/" + str(post["url"]).strip("/") + "/"
+        assert sitemap[loc] == f"{post['date']:%Y-%m-%d}", path.name
+
+
+@pytest.mark.parametrize("theme", ["mkdocs", "material"])
+def test_direct_search_index_holds_every_question_as_the_default_does(
+    site_of: SiteOf, theme: str
+) -> None:
+    def index(pipeline: str) -> list[dict[str, Any]]:
+        site = site_of("corpus", theme, pipeline)
+        entries: list[dict[str, Any]] = json.loads(site.text("search/search_index.json"))["docs"]
+        return entries
+
+    direct = index("direct")
+    locations = {entry["location"].split("#")[0] for entry in direct}
+    for path in SOURCES:
+        assert str(frontmatter.load(path)["url"]).strip("/") + "/" in locations, path.name
+    assert direct == index("mkdocs")
+
+
+# -- other plugins' page hooks, failures ----------------------------------------------------
+
+THREE = {
+    f"q{n}.md": quicktake(title=f"Question {n}?", url=f"/learn/testing/questions/q{n}")
+    for n in range(3)
+}
+HOOK_FILE = """
+def on_page_content(html, page, **kwargs):
+    return html + "<p>from the hook</p>"
+
+def on_files(files, config, **kwargs):
+    return files
+"""
+
+
+def test_direct_names_the_plugins_whose_page_hooks_skip_the_questions(
+    build_site: BuildSite, tmp_path: Path
+) -> None:
+    (tmp_path / "hooks.py").write_text(HOOK_FILE, encoding="utf-8")
+    extra = {"hooks": [str(tmp_path / "hooks.py")]}
+    site = build_site(THREE, plugin=DIRECT, extra=extra)
+    notes = [m for m in site.messages(logging.INFO) if "do not run" in m]
+    assert len(notes) == 1
+    # hooks.py defines a page hook; search's and the plugin's own run, so they are not named.
+    hooks = tmp_path / "hooks.py"
+    assert f"the page hooks of {hooks} do not run on the 3 Q&A pages" in notes[0]
+    assert "from the hook" not in site.text("learn/testing/questions/q0/index.html")
+    default = build_site(THREE, plugin={"pipeline": "mkdocs"}, extra=extra)
+    assert "from the hook" in default.text("learn/testing/questions/q0/index.html")
+    assert not [m for m in default.messages(logging.INFO) if "do not run" in m]
+
+
+def test_direct_without_other_page_hooks_says_nothing_of_them(build_site: BuildSite) -> None:
+    site = build_site(THREE, plugin=DIRECT)
+    assert not [m for m in site.messages(logging.INFO) if "do not run" in m]
+
+
+def fail_on(src_uri: str, action: Callable[[], None]) -> Callable[..., None]:
+    """A stand-in for rendering one page that does ``action`` for ``src_uri``."""
+    render = DirectPages._render_page
+
+    def render_page(self: DirectPages, page: Any) -> None:
+        if page.file.src_uri == src_uri:
+            action()
+        render(self, page)
+
+    return render_page
+
+
+def broken() -> None:
+    raise ValueError("a template filter failed")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_page_that_fails_names_its_file_and_the_rest_is_built(
+    build_site: BuildSite, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    monkeypatch.setattr(DirectPages, "_render_page", fail_on("q1.md", broken))
+    site = build_site(THREE, plugin={"pipeline": "direct", "workers": workers}, strict=False)
+    errors = site.messages(logging.ERROR)
+    assert errors == [
+        "mkdocs_quicktakes: q1.md: the page could not be built: "
+        "ValueError: a template filter failed"
+    ]
+    assert (site.site_dir / "learn/testing/questions/q0/index.html").is_file()
+    assert (site.site_dir / "learn/testing/questions/q2/index.html").is_file()
+    assert not (site.site_dir / "learn/testing/questions/q1/index.html").exists()
+
+
+def test_a_page_that_fails_fails_a_strict_build(
+    build_site: BuildSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(DirectPages, "_render_page", fail_on("q1.md", broken))
+    with pytest.raises(Abort, match="1 errors"):
+        build_site(THREE, plugin=DIRECT, strict=True)
+
+
+def killed() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_worker_that_dies_fails_the_build_with_a_clear_message(
+    build_site: BuildSite, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(DirectPages, "_render_page", fail_on("q0.md", killed))
+    started = time.monotonic()
+    with caplog.at_level(logging.ERROR, logger="mkdocs"), pytest.raises(Abort):
+        build_site(THREE, plugin=DIRECT, strict=False)
+    assert time.monotonic() - started < 60  # never a hang
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any(
+        "option 'pipeline: direct': a worker process stopped before finishing: "
+        "2 pages (killed by signal 9 (SIGKILL)); the site is incomplete" in message
+        for message in errors
+    ), errors
