@@ -18,8 +18,11 @@ in MkDocs' loop: pages the user's ``nav`` lists, and answers that link to files 
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from importlib import metadata
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, cast
 
 from mkdocs.commands.build import get_context
 from mkdocs.exceptions import PluginError
@@ -30,10 +33,11 @@ from mkdocs.utils import write_file
 from mkdocs_quicktakes.dates import sitemap_date
 from mkdocs_quicktakes.forks import ForkedWork, WorkerDied
 from mkdocs_quicktakes.page import QuickTakePage
+from mkdocs_quicktakes.page_store import PageStore, store_key
 from mkdocs_quicktakes.workers import available_cpus
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
@@ -41,7 +45,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
-    from mkdocs_quicktakes.model import Problem
+    from mkdocs_quicktakes.model import Problem, QuickTake
     from mkdocs_quicktakes.reading import ReadResult
     from mkdocs_quicktakes.report import Report
 
@@ -90,7 +94,16 @@ class ShareResult:
     """Log records ``(logger, level, message)``, for the build process to log."""
     failures: list[tuple[str, str]] = field(default_factory=list)
     """``(src_uri, error)`` of each page that could not be rendered."""
-    written: int = 0
+    written: list[str] = field(default_factory=list)
+    """The ``src_uri`` of each page written."""
+
+
+@dataclass(frozen=True)
+class StoreNote:
+    """What rendering a page reported besides its HTML, kept with it in the page store."""
+
+    entries: SearchEntries
+    problems: tuple[Problem, ...]
 
 
 def direct_workers(requested: int, pages: int) -> int:
@@ -129,7 +142,15 @@ class DirectPages:
     :meth:`close` if the build fails.
     """
 
-    def __init__(self, files: Files, config: MkDocsConfig, plugin: object, report: Report):
+    def __init__(
+        self,
+        files: Files,
+        config: MkDocsConfig,
+        plugin: object,
+        report: Report,
+        store: PageStore[StoreNote] | None = None,
+        site_links: Callable[[QuickTake], object] = repr,
+    ):
         self.files = files
         self.config = config
         self.direct: list[File] = [f for f in files if isinstance(f, DirectFile)]
@@ -144,6 +165,11 @@ class DirectPages:
         self._workers = 0
         self._starts: dict[str, dict[str, int]] = {}
         """Where each page of MkDocs' loop starts in each search index, by plugin and page."""
+        self._store = store
+        self._site_links = site_links
+        self._keys: dict[str, str] = {}
+        """The store key of each direct page, by ``src_uri`` (with a store only)."""
+        self._reused: list[tuple[str, StoreNote]] = []
 
     @classmethod
     def take_out(
@@ -154,8 +180,15 @@ class DirectPages:
         *,
         plugin: object,
         report: Report,
+        store: PageStore[StoreNote] | None = None,
+        site_links: Callable[[QuickTake], object] = repr,
     ) -> DirectPages:
-        """Take every Q&A page the plugin can render alone out of MkDocs' page loop."""
+        """Take every Q&A page the plugin can render alone out of MkDocs' page loop.
+
+        With a ``store`` (``mkdocs serve``), a page whose inputs are unchanged since it was last
+        written is copied from it; ``site_links(take)`` gives the links to other pages a page
+        shows, which are among those inputs.
+        """
         listed = user_nav_paths(config.nav)
         for src_uri, read in reads.items():
             file = files.src_uris[src_uri]
@@ -167,7 +200,7 @@ class DirectPages:
             take = page.read.take
             if take is not None and take.date is not None and (lastmod := sitemap_date(take.date)):
                 page.update_date = lastmod  # the sitemap's lastmod, as on_page_markdown sets
-        direct = cls(files, config, plugin, report)
+        direct = cls(files, config, plugin, report, store, site_links)
         if direct.direct and (skipped := direct.skipped_hooks()):
             log.info(
                 f"pipeline: direct: the page hooks of {', '.join(skipped)} do not run on the "
@@ -203,10 +236,45 @@ class DirectPages:
             return
         self._check_anchor_links()
         self._env = env
-        self._work = ForkedWork.start(self.direct, self._render_share, workers, "pages")
+        todo = self._take_from_store() if self._store is not None else self.direct
+        self._work = ForkedWork.start(todo, self._render_share, workers, "pages")
         self._workers = self._work.size if self._work is not None else 0
         if self._work is None:
-            self._done = [self._render_share(self.direct)]
+            self._done = [self._render_share(todo)]
+
+    def _take_from_store(self) -> list[File]:
+        """Copy every page the store holds into place; the pages left to render."""
+        store = cast("PageStore[StoreNote]", self._store)
+        site = site_signature(self.config, self._nav, self.pages)
+        todo = []
+        for file in self.direct:
+            key = self._keys[file.src_uri] = self._page_key(site, file)
+            note = store.note(key)
+            if note is None:
+                todo.append(file)
+            else:
+                store.place(key, file.abs_dest_path)
+                self._reused.append((file.src_uri, note))
+        store.folder  # noqa: B018 - made here, before the workers fork, who keep pages in it
+        return todo
+
+    def _page_key(self, site: str, file: File) -> str:
+        """Everything a page's output depends on beyond the site's: its record, answer, links."""
+        page = cast(QuickTakePage, file.page)
+        read, take = page.read, page.read.take
+        finished = read.rendered.finished if read.rendered else None
+        return store_key(
+            (
+                site,
+                file.src_uri,
+                file.dest_uri,
+                file.url,
+                repr(take),
+                finished.html if finished else "",
+                finished.text if finished else "",
+                repr(self._site_links(take)) if take is not None else "",
+            )
+        )
 
     def finish(self) -> None:
         """Wait for the workers; log what they found; put their search entries in place.
@@ -223,9 +291,13 @@ class DirectPages:
                     f"quicktakes: option 'pipeline: direct': {error}; the site is incomplete"
                 ) from error
         entries: dict[str, SearchEntries] = {}
-        written = sum(result.written for result in self._done)
+        written = sum(len(result.written) for result in self._done)
         where = f"{self._workers} worker processes" if self._workers else "the build process"
-        log.info(f"{written} Q&A pages written outside MkDocs' page loop, in {where}")
+        reused = f", {len(self._reused)} copied unchanged from the store" if self._store else ""
+        log.info(f"{written} Q&A pages written outside MkDocs' page loop, in {where}{reused}")
+        for src_uri, note in self._reused:
+            self._report.log(log, note.problems)
+            entries[src_uri] = note.entries
         for result in self._done:
             for name, level, message in result.records:
                 logging.getLogger(name).log(level, message)
@@ -233,8 +305,22 @@ class DirectPages:
             for src_uri, failure in result.failures:
                 log.error(f"{src_uri}: the page could not be built: {failure}")
             entries.update(result.entries)
-        self._done = []
+            self._remember(result)
+        self._done, self._reused = [], []
+        if self._store is not None:
+            self._store.prune()
         self._merge_search_entries(entries)
+
+    def _remember(self, result: ShareResult) -> None:
+        """Note in the store what each page written reported, beside the page kept there."""
+        if self._store is None:
+            return
+        problems: dict[str, list[Problem]] = {}
+        for problem in result.problems:
+            problems.setdefault(problem.file, []).append(problem)
+        for src_uri in result.written:
+            note = StoreNote(result.entries.get(src_uri, {}), tuple(problems.get(src_uri, ())))
+            self._store.remember(self._keys[src_uri], note)
 
     def close(self) -> None:
         """Stop the workers, if any still run."""
@@ -283,7 +369,8 @@ class DirectPages:
                 marks = {name: len(entries) for name, entries in lists.items()}
                 try:
                     self._render_page(page)
-                    result.written += 1
+                    self._keep(file)
+                    result.written.append(file.src_uri)
                 except Exception as error:  # one page's failure is told; the others are built
                     result.failures.append((file.src_uri, f"{type(error).__name__}: {error}"))
                 finally:
@@ -316,6 +403,12 @@ class DirectPages:
         finally:
             page.active = False
             config._current_page = None
+
+    def _keep(self, file: File) -> None:
+        """Keep a copy of the page just written in the store, if there is one."""
+        key = self._keys.get(file.src_uri)
+        if self._store is not None and key is not None and os.path.isfile(file.abs_dest_path):
+            self._store.keep_file(key, file.abs_dest_path)
 
     @property
     def _nav(self) -> Navigation:
@@ -420,3 +513,82 @@ class _ListHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self._records.append((record.name, record.levelno, record.getMessage()))
+
+
+def site_signature(config: MkDocsConfig, nav: Navigation, pages: Sequence[File]) -> str:
+    """What every Q&A page's output depends on: config, templates, nav, pages and versions."""
+    return store_key(
+        (
+            repr(_stable(dict(config.items()))),
+            repr(_nav_signature(nav.items)),
+            repr([(file.src_uri, file.url) for file in pages]),
+            repr(_template_files(config.theme.dirs)),
+            repr(_versions(config.theme.name or "")),
+        )
+    )
+
+
+_SOFTWARE = ("mkdocs-quicktakes", "mkdocs", "markdown", "jinja2", "babel", "pymdown-extensions")
+
+
+def _versions(theme: str) -> list[str]:
+    """The versions of the software that renders a page (the theme's package too)."""
+    found = []
+    for name in (*_SOFTWARE, f"mkdocs-{theme}"):
+        try:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(name)
+    return found
+
+
+def _template_files(dirs: Sequence[str]) -> list[tuple[str, int, int]]:
+    """Every file of the theme's folders (custom_dir first) with its size and change time."""
+    found = []
+    for folder in dirs:
+        for parent, _, names in os.walk(folder):
+            for name in names:
+                stat = os.stat(os.path.join(parent, name))
+                found.append((os.path.join(parent, name), stat.st_size, stat.st_mtime_ns))
+    return found
+
+
+def _nav_signature(items: Sequence[Any]) -> list[object]:
+    """The nav as a theme prints it: each item's kind, title and url, with its children."""
+    return [
+        (
+            type(item).__name__,
+            item.title,
+            getattr(item, "url", ""),
+            _nav_signature(item.children or []) if getattr(item, "children", None) else [],
+        )
+        for item in items
+    ]
+
+
+def _stable(value: object, depth: int = 0) -> object:
+    """``value`` as plain data whose ``repr`` changes exactly when the value does.
+
+    Objects are named by their type and, where they have them, their options (plugins) or the
+    file they come from (hook modules); an object printed with its address counts as its type,
+    as its address changes every build.
+    """
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if depth > 12:
+        return type(value).__qualname__
+    items = getattr(value, "items", None)
+    if callable(items) and not isinstance(value, type):
+        return [(str(key), _stable(item, depth + 1)) for key, item in items()]
+    if isinstance(value, list | tuple):
+        return [_stable(item, depth + 1) for item in value]
+    if isinstance(value, set | frozenset):
+        return sorted(repr(_stable(item, depth + 1)) for item in value)
+    if isinstance(value, ModuleType):
+        path = getattr(value, "__file__", None) or ""
+        return (value.__name__, path, os.stat(path).st_mtime_ns if os.path.isfile(path) else 0)
+    options = getattr(value, "config", None)
+    if options is not None and not callable(options):
+        return (type(value).__qualname__, _stable(options, depth + 1))
+    text = repr(value)
+    return type(value).__qualname__ if " at 0x" in text else text

@@ -15,7 +15,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs_quicktakes.cache import ReadCache
 from mkdocs_quicktakes.config import QuickTakesConfig
 from mkdocs_quicktakes.dates import resolve_locale, sitemap_date
-from mkdocs_quicktakes.direct import DirectPages, direct_workers
+from mkdocs_quicktakes.direct import DirectPages, StoreNote, direct_workers
 from mkdocs_quicktakes.head import place_head_tags, prepare_head_tags, replace_head_tags
 from mkdocs_quicktakes.labels import labels_for
 from mkdocs_quicktakes.lookahead import Lookahead
@@ -23,6 +23,7 @@ from mkdocs_quicktakes.mathml import MathMode, math_macros
 from mkdocs_quicktakes.page import QuickTakePage
 from mkdocs_quicktakes.page_head import HeadOptions, SiteSettings, question_head_tags, site_info
 from mkdocs_quicktakes.page_meta import page_meta
+from mkdocs_quicktakes.page_store import PageStore
 from mkdocs_quicktakes.reading import ReadResult, ReadSettings
 from mkdocs_quicktakes.render import (
     FinishedHtml,
@@ -97,6 +98,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         self._page_heads: dict[str, PageWork] = {}
         self._search_warned = False
         self._direct: DirectPages | None = None  # pipeline: direct (direct.py)
+        self._page_store: PageStore[StoreNote] = PageStore()  # its pages, across serve rebuilds
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Note the command; defining this hook makes MkDocs keep this object across rebuilds.
@@ -109,6 +111,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
     def on_shutdown(self) -> None:
         """Write the cache of ``mkdocs serve`` once, when it stops, not after every rebuild."""
         self._stop_helpers()
+        self._page_store.close()
         if self._serving:
             self._save_cache()
 
@@ -198,7 +201,13 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         feed_mkdocs_search(config, self._search_text)
         if self.config.pipeline == "direct":  # Q&A pages leave MkDocs' page loop (direct.py)
             self._direct = DirectPages.take_out(
-                files, config, build.reads, plugin=self, report=self._report
+                files,
+                config,
+                build.reads,
+                plugin=self,
+                report=self._report,
+                store=self._page_store if self._serving else None,
+                site_links=build.site_links,
             )
         if self._hint_dirty and len(build.takes) >= DIRTY_HINT_PAGES:
             self._hint_dirty = False  # once per `mkdocs serve`

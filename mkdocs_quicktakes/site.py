@@ -27,6 +27,7 @@ from mkdocs_quicktakes.hubs import (
     FeedLinkView,
     HubContext,
     HubView,
+    LinkView,
     SubjectsView,
     build_hub_view,
     build_subjects_view,
@@ -57,7 +58,10 @@ if TYPE_CHECKING:
     from mkdocs_quicktakes.labels import Labels
     from mkdocs_quicktakes.model import Problem, QuickTake
     from mkdocs_quicktakes.seo import SiteInfo
-    from mkdocs_quicktakes.view import QuickTakeView
+    from mkdocs_quicktakes.view import QuickTakeView, RelatedView
+
+    SiteLinks = tuple[tuple[RelatedView, ...], tuple[LinkView, ...], tuple[FeedLinkView, ...]]
+    """A page's related links, breadcrumbs and feed links."""
 
 HUB_TEMPLATE = "quicktakes/hub.html"
 SUBJECTS_TEMPLATE = "quicktakes/subjects.html"
@@ -383,9 +387,17 @@ class SiteBuild:
 
     def with_site_links(self, view: QuickTakeView, take: QuickTake) -> QuickTakeView:
         """Add what needs the whole site to a page's view: related links, breadcrumbs, feeds."""
+        links = self.site_links(take)
+        if links is None:
+            return view
+        related, crumbs, feeds = links
+        return replace(view, related=related, breadcrumbs=crumbs, feeds=feeds)
+
+    def site_links(self, take: QuickTake) -> SiteLinks | None:
+        """A page's related links, breadcrumbs and feed links; ``None`` if it is not listed."""
         entry = self.catalog.get(take.src_uri)
         if entry is None:
-            return view
+            return None
         as_text = self.options.unresolved_related == "text"
         related = related_links(self.catalog, take, entry.url, unresolved_as_text=as_text)
         crumbs = crumb_links(self.catalog.breadcrumbs(take), entry.url)
@@ -393,7 +405,7 @@ class SiteBuild:
         if self.feeds_linked:
             subject = self.catalog.subject_of(take) if self.options.hubs else None
             feeds = feed_links(subject, entry.url, site_name=self.site_name, labels=self.labels)
-        return replace(view, related=related, breadcrumbs=crumbs, feeds=feeds)
+        return related, crumbs, feeds
 
 
 _NOT_IN_NAV = InclusionLevel.NOT_IN_NAV

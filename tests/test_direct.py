@@ -20,9 +20,13 @@ from xml.etree import ElementTree
 
 import frontmatter
 import pytest
+from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 from mkdocs_quicktakes.direct import DirectPages
+from tests.conftest import (
+    _PLUGINS_OPTION as PLUGINS_OPTION,
+)
 from tests.conftest import (
     CORPUS,
     EXAMPLE_CONFIGS,
@@ -271,3 +275,162 @@ def test_a_worker_that_dies_fails_the_build_with_a_clear_message(
         "2 pages (killed by signal 9 (SIGKILL)); the site is incomplete" in message
         for message in errors
     ), errors
+
+
+# -- mkdocs serve: the store of unchanged pages ----------------------------------------------
+
+COPIED = re.compile(r"(\d+) copied unchanged from the store")
+
+
+def related_to(n: int, title: str) -> dict[str, Any]:
+    return {"id": 100 + n, "title": title, "url": f"/learn/testing/questions/q{n}"}
+
+
+def served_pages(title0: str = "Question 0?", url0: str = "q0") -> dict[str, str]:
+    """Three questions; q1 lists q0 as related, by id, so q0's url shows on q1's page."""
+    return {
+        "index.md": "# Home\n",
+        "q0.md": quicktake(id=100, title=title0, url=f"/learn/testing/questions/{url0}"),
+        "q1.md": quicktake(
+            id=101,
+            title="Question 1?",
+            url="/learn/testing/questions/q1",
+            related_article1=related_to(0, "The first one"),
+        ),
+        "q2.md": quicktake(id=102, title="Question 2?", url="/learn/testing/questions/q2"),
+    }
+
+
+class Served:
+    """A site rebuilt as ``mkdocs serve`` rebuilds it: one plugin object for every build."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.custom = root / "overrides"
+        self.custom.mkdir(parents=True)
+        self.template("first")
+        self.write_pages(served_pages())
+        self.options: dict[str, Any] = dict(DIRECT)
+        self.builds = 0
+
+    def template(self, mark: str) -> None:
+        main = '{% extends "base.html" %}{% block footer %}<p>' + mark + "</p>{% endblock %}"
+        (self.custom / "main.html").write_text(main, encoding="utf-8")
+
+    def write_pages(self, pages: dict[str, str]) -> None:
+        for name, text in pages.items():
+            path = self.root / "docs" / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+
+    def config(self, site_dir: str = "site") -> Path:
+        config = {
+            "site_name": "Test Site",
+            "site_url": "https://example.org/",
+            "theme": {"name": "mkdocs", "custom_dir": str(self.custom)},
+            "plugins": ["search", {"quicktakes": self.options}],
+            "site_dir": site_dir,
+        }
+        path = self.root / f"mkdocs-{site_dir}.yml"
+        path.write_text(json.dumps(config), encoding="utf-8")
+        return path
+
+    def rebuild(self) -> tuple[Site, int]:
+        """Rebuild; the site and how many Q&A pages came from the store."""
+        if self.builds == 0:
+            # As `mkdocs serve` starts: on_startup once; on_shutdown only when it stops.
+            load_config(str(self.config())).plugins.on_startup(command="serve", dirty=False)
+        self.builds += 1
+        site = build_config_file(self.config(), command=None)
+        copied = [COPIED.search(m) for m in site.messages(logging.INFO)]
+        return site, sum(int(m.group(1)) for m in copied if m)
+
+    def fresh(self) -> dict[str, bytes]:
+        """Every output file of a new build of the same sources, by a new plugin object."""
+        saved = dict(PLUGINS_OPTION.plugin_cache)
+        forget_plugins()
+        try:
+            site = build_config_file(self.config(f"fresh{self.builds}"))
+        finally:
+            PLUGINS_OPTION.plugin_cache.clear()
+            PLUGINS_OPTION.plugin_cache.update(saved)
+        return outputs(site)
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Served:
+    return Served(tmp_path)
+
+
+def test_serve_rebuild_copies_unchanged_pages_and_each_is_what_a_new_build_writes(
+    served: Served,
+) -> None:
+    site, copied = served.rebuild()
+    assert copied == 0
+    site, copied = served.rebuild()
+    assert copied == 3
+    assert outputs(site) == served.fresh()
+
+
+def test_serve_rebuild_after_editing_a_file_renders_that_page_again(served: Served) -> None:
+    served.rebuild()
+    served.write_pages(
+        {"q2.md": quicktake(id=102, title="Edited?", url="/learn/testing/questions/q2")}
+    )
+    site, copied = served.rebuild()
+    assert copied == 2
+    assert "Edited?" in site.text("learn/testing/questions/q2/index.html")
+    assert outputs(site) == served.fresh()
+
+
+def test_serve_rebuild_after_editing_a_template_of_custom_dir_renders_every_page(
+    served: Served,
+) -> None:
+    served.rebuild()
+    served.template("second")
+    site, copied = served.rebuild()
+    assert copied == 0
+    assert "<p>second</p>" in site.text("learn/testing/questions/q0/index.html")
+    assert outputs(site) == served.fresh()
+
+
+def test_serve_rebuild_after_changing_an_option_renders_every_page(served: Served) -> None:
+    served.rebuild()
+    served.options["title_format"] = "{title} (changed)"
+    site, copied = served.rebuild()
+    assert copied == 0
+    assert "Question 0? (changed)" in site.text("learn/testing/questions/q0/index.html")
+    assert outputs(site) == served.fresh()
+
+
+def test_serve_rebuild_after_a_related_page_is_renamed_writes_what_a_new_build_writes(
+    served: Served,
+) -> None:
+    served.rebuild()
+    served.write_pages(served_pages(title0="Renamed?"))
+    site, copied = served.rebuild()
+    # q1 shows the title its own front matter gives the link, so only q0 is rendered again.
+    assert copied == 2
+    assert "Renamed?" in site.text("learn/testing/questions/q0/index.html")
+    assert outputs(site) == served.fresh()
+
+
+def test_serve_rebuild_after_a_related_page_moves_renders_the_pages_again(
+    served: Served,
+) -> None:
+    served.rebuild()
+    served.write_pages(served_pages(url0="moved"))
+    site, copied = served.rebuild()
+    assert copied == 0  # a page's url is among what every page's key holds (the `pages` list)
+    assert "../moved/" in site.text("learn/testing/questions/q1/index.html")
+    assert outputs(site) == served.fresh()
+
+
+def test_serve_stopping_removes_the_store(served: Served) -> None:
+    served.rebuild()
+    config = load_config(str(served.config()))
+    store = config.plugins["quicktakes"]._page_store
+    folder = store.folder
+    assert any(folder.rglob("*"))
+    config.plugins.on_shutdown()
+    assert not folder.exists()
