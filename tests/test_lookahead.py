@@ -42,7 +42,7 @@ def test_values_are_computed_in_a_child_in_order() -> None:
         values = [ahead.get(key) for key in keys]
         assert ahead.get(99) is None  # never asked of the child
     assert [value[1] for value in values if value] == [key * key for key in keys]
-    assert {value[0] for value in values if value} - {os.getpid()} == {ahead._pid}
+    assert {value[0] for value in values if value} - {os.getpid()} == {ahead.pid}
 
 
 def test_after_a_failure_in_the_child_the_remaining_values_are_left_to_the_caller() -> None:
@@ -58,7 +58,7 @@ def test_the_child_is_reaped_when_closed_early() -> None:
     assert ahead.get(0) is not None
     ahead.close()
     with pytest.raises(ChildProcessError):
-        os.waitpid(ahead._pid, os.WNOHANG)
+        os.waitpid(ahead.pid, os.WNOHANG)
 
 
 def test_nothing_is_forked_where_forking_is_unsafe(monkeypatch: pytest.MonkeyPatch) -> None:

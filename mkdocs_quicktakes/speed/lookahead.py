@@ -77,6 +77,11 @@ class Lookahead(Generic[K, V]):
             writer.close()
             return cls(pid, reader, os.dup(file.fileno()), frozenset(keys))
 
+    @property
+    def pid(self) -> int:
+        """The process id of the child (reaped by :meth:`close`)."""
+        return self._pid
+
     def get(self, key: K) -> V | None:
         """The value of ``key``, waiting for the child if need be; ``None`` if it has none."""
         if key not in self._keys:
