@@ -23,7 +23,7 @@ import pytest
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from mkdocs_quicktakes.direct import DirectPages
+from mkdocs_quicktakes.build.direct import DirectPages
 from tests.conftest import (
     _PLUGINS_OPTION as PLUGINS_OPTION,
 )
@@ -429,7 +429,7 @@ def test_serve_rebuild_after_a_related_page_moves_renders_the_pages_again(
 def test_serve_stopping_removes_the_store(served: Served) -> None:
     served.rebuild()
     config = load_config(str(served.config()))
-    store = config.plugins["quicktakes"]._page_store
+    store = config.plugins["quicktakes"].speed.pages
     folder = store.folder
     assert any(folder.rglob("*"))
     config.plugins.on_shutdown()

@@ -1,0 +1,585 @@
+"""The ``direct`` pipeline: Q&A pages rendered by the plugin, outside MkDocs' page loop.
+
+MkDocs builds its pages one after another in one process, running every plugin's page hooks
+and MkDocs' search indexing for each. A QuickTakes page needs none of that serial work: its
+answer is rendered while the files are read, and everything else it shows is known once the
+nav is. With ``pipeline: direct`` the Q&A pages are taken out of MkDocs' page loop (their files
+stop counting as documentation pages, so MkDocs neither reads nor writes them, but links to them
+still resolve) and rendered here with the theme's own environment, context and templates, in
+forked worker processes that each write their pages (see :mod:`mkdocs_quicktakes.forks`).
+
+A page is rendered by the same steps as MkDocs' ``_build_page``, running the page hooks of this
+plugin and of the search plugin (whose index entries come back to the build process, in page
+order), so each page is byte for byte the page MkDocs would write. Other plugins' page hooks do
+not run on these pages; the build says which (INFO). Pages the plugin cannot render alone stay
+in MkDocs' loop: pages the user's ``nav`` lists, and answers that link to files of the site.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from importlib import metadata
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, cast
+
+from mkdocs.commands.build import get_context
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+from mkdocs.utils import write_file
+
+from mkdocs_quicktakes.build.pages import QuickTakePage
+from mkdocs_quicktakes.records.dates import sitemap_date
+from mkdocs_quicktakes.speed.forks import ForkedWork, WorkerDied
+from mkdocs_quicktakes.speed.page_store import PageStore, StoreNote, store_key
+from mkdocs_quicktakes.speed.workers import available_cpus
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from jinja2 import Environment
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+
+    from mkdocs_quicktakes.records.model import Problem, QuickTake
+    from mkdocs_quicktakes.records.report import Report
+    from mkdocs_quicktakes.site.reading import ReadResult
+
+PAGE_EVENTS = (
+    "pre_page",
+    "page_read_source",
+    "page_markdown",
+    "page_content",
+    "page_context",
+    "post_page",
+)
+"""MkDocs' events for one page, which MkDocs' page loop runs and the direct pipeline does not,
+except for this plugin's own and the search plugin's."""
+MIN_PAGES_PER_WORKER = 100
+"""With ``workers: 0``, a worker process is forked for each this many Q&A pages (up to one per
+core): forking costs a few milliseconds, rendering a page about one."""
+
+SearchEntries = dict[str, list[Any]]
+"""The search index entries of one page, by the name of the search plugin that made them."""
+
+
+class DirectFile(File):
+    """The file of a Q&A page rendered by the plugin: not a documentation page to MkDocs.
+
+    MkDocs' page loop, nav and ``pages`` list take only documentation pages, so this one is left
+    out of all three; it stays in ``files``, so links to it resolve as before.
+    """
+
+    def is_documentation_page(self) -> bool:
+        """Not to MkDocs: the plugin builds the page."""
+        return False
+
+    def copy_file(self, dirty: bool = False) -> None:
+        """Nothing to copy: the plugin writes the page."""
+
+
+@dataclass
+class ShareResult:
+    """What one worker reports of its pages; the pages themselves it has written."""
+
+    entries: dict[str, SearchEntries] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    records: list[tuple[str, int, str]] = field(default_factory=list)
+    """Log records ``(logger, level, message)``, for the build process to log."""
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    """``(src_uri, error)`` of each page that could not be rendered."""
+    written: list[str] = field(default_factory=list)
+    """The ``src_uri`` of each page written."""
+
+
+def direct_workers(requested: int, pages: int) -> int:
+    """How many processes to fork for ``pages`` pages; ``0``: render in the build process.
+
+    Args:
+        requested: The option ``workers``: ``0`` for one per core (fewer for a small site),
+            ``1`` for none.
+        pages: How many Q&A pages are rendered directly.
+    """
+    if requested == 1:
+        return 0
+    if requested:
+        return min(requested, pages)
+    return min(available_cpus(), pages // MIN_PAGES_PER_WORKER)
+
+
+def user_nav_paths(nav: object) -> set[str]:
+    """Every file a ``nav:`` setting names (its sections included), as a docs-relative path."""
+    if isinstance(nav, str):
+        return {nav.lstrip("/")}
+    values = nav.values() if isinstance(nav, dict) else nav if isinstance(nav, list) else ()
+    return {path for value in values for path in user_nav_paths(value)}
+
+
+def can_render(read: ReadResult) -> bool:
+    """Whether the plugin has all of a page's answer: rendered ahead, no links to site files."""
+    return read.rendered is not None and not read.rendered.local_links
+
+
+class DirectPages:
+    """The Q&A pages of one build that the plugin renders itself, from selection to the end.
+
+    Life cycle: :meth:`take_out` (``on_files``), :meth:`start` (the end of ``on_env``),
+    :meth:`finish` (``on_post_build``, before the search plugin writes its index), or
+    :meth:`close` if the build fails.
+    """
+
+    def __init__(
+        self,
+        files: Files,
+        config: MkDocsConfig,
+        plugin: object,
+        report: Report,
+        store: PageStore | None = None,
+        site_links: Callable[[QuickTake], object] = repr,
+    ):
+        self.files = files
+        self.config = config
+        self.direct: list[File] = [f for f in files if isinstance(f, DirectFile)]
+        self.pages = _all_pages(files)
+        """Every documentation page as MkDocs would list them with the Q&A pages: the
+        ``pages`` of the templates (the sitemap lists these)."""
+        self.nav: Navigation | None = None
+        self._plugin = plugin
+        self._report = report
+        self._work: ForkedWork[ShareResult] | None = None
+        self._done: list[ShareResult] = []
+        self._workers = 0
+        self._starts: dict[str, dict[str, int]] = {}
+        """Where each page of MkDocs' loop starts in each search index, by plugin and page."""
+        self._store = store
+        self._site_links = site_links
+        self._keys: dict[str, str] = {}
+        """The store key of each direct page, by ``src_uri`` (with a store only)."""
+        self._reused: list[tuple[str, StoreNote]] = []
+
+    @classmethod
+    def take_out(
+        cls,
+        files: Files,
+        config: MkDocsConfig,
+        reads: dict[str, ReadResult],
+        *,
+        plugin: object,
+        report: Report,
+        store: PageStore | None = None,
+        site_links: Callable[[QuickTake], object] = repr,
+    ) -> DirectPages:
+        """Take every Q&A page the plugin can render alone out of MkDocs' page loop.
+
+        With a ``store`` (``mkdocs serve``), a page whose inputs are unchanged since it was last
+        written is copied from it; ``site_links(take)`` gives the links to other pages a page
+        shows, which are among those inputs.
+        """
+        listed = user_nav_paths(config.nav)
+        for src_uri, read in reads.items():
+            file = files.src_uris[src_uri]
+            page = file.page
+            if src_uri in listed or not can_render(read) or not isinstance(page, QuickTakePage):
+                continue
+            # The same object, so every reference to it (files, the page, the catalog) holds.
+            file.__class__ = DirectFile
+            take = page.read.take
+            if take is not None and take.date is not None and (lastmod := sitemap_date(take.date)):
+                page.update_date = lastmod  # the sitemap's lastmod, as on_page_markdown sets
+        direct = cls(files, config, plugin, report, store, site_links)
+        if direct.direct and (skipped := direct.skipped_hooks()):
+            report.note(
+                f"pipeline: direct: the page hooks of {', '.join(skipped)} do not run on the "
+                f"{len(direct.direct)} Q&A pages the plugin renders itself (pipeline: mkdocs "
+                "runs them)"
+            )
+        return direct
+
+    def skipped_hooks(self) -> list[str]:
+        """The enabled plugins with page hooks that will not run on the direct pages."""
+        allowed = self._allowed()
+        # MkDocs notes which plugin (or hooks file: its functions are no methods) each handler
+        # came from, for its own debug log.
+        origins: dict[object, str] = getattr(self.config.plugins, "_event_origins", {})
+        found: list[str] = []
+        for event in PAGE_EVENTS:
+            for method in self.config.plugins.events[event]:
+                name = origins.get(method, "") or type(getattr(method, "__self__", None)).__name__
+                if getattr(method, "__self__", None) not in allowed and name not in found:
+                    found.append(name)
+        return found
+
+    # -- the build process --------------------------------------------------------------------
+
+    def note_page_start(self, page: Page) -> None:
+        """Note where a page of MkDocs' loop starts in each search index (before it adds any)."""
+        for name, entries in _search_lists(self.config).items():
+            self._starts.setdefault(name, {})[page.file.src_uri] = len(entries)
+
+    def start(self, env: Environment, workers: int) -> None:
+        """Render and write every direct page: in ``workers`` forked processes, or here."""
+        if not self.direct:
+            return
+        self._check_anchor_links()
+        self._env = env
+        todo = self._take_from_store() if self._store is not None else self.direct
+        self._work = ForkedWork.start(todo, self._render_share, workers, "pages")
+        self._workers = self._work.size if self._work is not None else 0
+        if self._work is None:
+            self._done = [self._render_share(todo)]
+
+    def _take_from_store(self) -> list[File]:
+        """Copy every page the store holds into place; the pages left to render."""
+        store = cast("PageStore", self._store)
+        site = site_signature(self.config, self._nav, self.pages)
+        todo = []
+        for file in self.direct:
+            key = self._keys[file.src_uri] = self._page_key(site, file)
+            note = store.note(key)
+            if note is None:
+                todo.append(file)
+            else:
+                store.place(key, file.abs_dest_path)
+                self._reused.append((file.src_uri, note))
+        store.folder  # noqa: B018 - made here, before the workers fork, who keep pages in it
+        return todo
+
+    def _page_key(self, site: str, file: File) -> str:
+        """Everything a page's output depends on beyond the site's: its record, answer, links."""
+        page = cast(QuickTakePage, file.page)
+        read, take = page.read, page.read.take
+        finished = read.rendered.finished if read.rendered else None
+        return store_key(
+            (
+                site,
+                file.src_uri,
+                file.dest_uri,
+                file.url,
+                repr(take),
+                finished.html if finished else "",
+                finished.text if finished else "",
+                repr(self._site_links(take)) if take is not None else "",
+            )
+        )
+
+    def finish(self) -> None:
+        """Wait for the workers; log what they found; put their search entries in place.
+
+        Raises:
+            PluginError: a worker died, so pages may be missing: the build must not succeed.
+        """
+        if self._work is not None:
+            work, self._work = self._work, None
+            try:
+                self._done = work.results()
+            except WorkerDied as error:
+                raise PluginError(
+                    f"quicktakes: option 'pipeline: direct': {error}; the site is incomplete"
+                ) from error
+        entries: dict[str, SearchEntries] = {}
+        written = sum(len(result.written) for result in self._done)
+        where = f"{self._workers} worker processes" if self._workers else "the build process"
+        reused = f", {len(self._reused)} copied unchanged from the store" if self._store else ""
+        self._report.note(
+            f"{written} Q&A pages written outside MkDocs' page loop, in {where}{reused}"
+        )
+        for src_uri, note in self._reused:
+            self._report.log(note.problems)
+            entries[src_uri] = note.entries
+        for result in self._done:
+            for name, level, message in result.records:
+                logging.getLogger(name).log(level, message)
+            self._report.log(result.problems)
+            for src_uri, failure in result.failures:
+                self._report.error(f"{src_uri}: the page could not be built: {failure}")
+            entries.update(result.entries)
+            self._remember(result)
+        self._done, self._reused = [], []
+        if self._store is not None:
+            self._store.prune()
+        self._merge_search_entries(entries)
+
+    def _remember(self, result: ShareResult) -> None:
+        """Note in the store what each page written reported, beside the page kept there."""
+        if self._store is None:
+            return
+        problems: dict[str, list[Problem]] = {}
+        for problem in result.problems:
+            problems.setdefault(problem.file, []).append(problem)
+        for src_uri in result.written:
+            note = StoreNote(result.entries.get(src_uri, {}), tuple(problems.get(src_uri, ())))
+            self._store.remember(self._keys[src_uri], note)
+
+    def close(self) -> None:
+        """Stop the workers, if any still run."""
+        if self._work is not None:
+            self._work.close()
+            self._work = None
+
+    def _merge_search_entries(self, direct: dict[str, SearchEntries]) -> None:
+        """Put the direct pages' entries among the others, in the order of the pages."""
+        for name, entries in _search_lists(self.config).items():
+            starts = sorted(self._starts.get(name, {}).items(), key=lambda item: item[1])
+            ends = [start for _, start in starts[1:]] + [len(entries)]
+            spans = {src: (start, end) for (src, start), end in zip(starts, ends, strict=True)}
+            merged = entries[: starts[0][1]] if starts else list(entries)
+            for file in self.pages:
+                if file.src_uri in direct:
+                    merged.extend(direct[file.src_uri].get(name, []))
+                elif (span := spans.pop(file.src_uri, None)) is not None:
+                    merged.extend(entries[span[0] : span[1]])
+            for start, end in sorted(spans.values()):  # pages MkDocs built but did not list
+                merged.extend(entries[start:end])
+            entries[:] = merged
+
+    def _check_anchor_links(self) -> None:
+        """Give links to anchors of direct pages what MkDocs' anchor check reads of a page."""
+        for file in self.pages:
+            page = file.page
+            if page is None or isinstance(file, DirectFile):
+                continue
+            for target in page.links_to_anchors or {}:
+                if isinstance(target, DirectFile) and isinstance(target.page, QuickTakePage):
+                    rendered = target.page.read.rendered
+                    target.page.present_anchor_ids = set(rendered.anchor_ids if rendered else ())
+
+    # -- the workers --------------------------------------------------------------------------
+
+    def _render_share(self, share: Sequence[File]) -> ShareResult:
+        """Render and write ``share``'s pages; runs in a worker (or here, without workers)."""
+        result = ShareResult()
+        lists = _search_lists(self.config)
+        with _collected(result, self._report):
+            for file in share:
+                page = file.page
+                if not isinstance(page, QuickTakePage):
+                    continue
+                marks = {name: len(entries) for name, entries in lists.items()}
+                try:
+                    self._render_page(page)
+                    self._keep(file)
+                    result.written.append(file.src_uri)
+                except Exception as error:  # one page's failure is told; the others are built
+                    result.failures.append((file.src_uri, f"{type(error).__name__}: {error}"))
+                finally:
+                    _forget_page(page)
+                found = {name: _cut(entries, marks[name]) for name, entries in lists.items()}
+                if any(found.values()):
+                    result.entries[file.src_uri] = found
+        return result
+
+    def _render_page(self, page: QuickTakePage) -> None:
+        """MkDocs' ``_populate_page`` and ``_build_page``, with the hooks of :meth:`_allowed`."""
+        config, files = self.config, self.files
+        config._current_page = page
+        try:
+            page.read_own_meta()
+            page.markdown = self._run("page_markdown", "", page=page, config=config, files=files)
+            page.render(config, files)
+            page.content = self._run(
+                "page_content", page.content, page=page, config=config, files=files
+            )
+            page.active = True
+            context = get_context(self._nav, self.pages, config, page)
+            template = self._env.get_template(page.meta.get("template", "main.html"))
+            context = self._run("page_context", context, page=page, config=config, nav=self._nav)
+            output = template.render(context)
+            output = self._run("post_page", output, page=page, config=config)
+            if output.strip():
+                path = page.file.abs_dest_path
+                write_file(output.encode("utf-8", errors="xmlcharrefreplace"), path)
+        finally:
+            page.active = False
+            config._current_page = None
+
+    def _keep(self, file: File) -> None:
+        """Keep a copy of the page just written in the store, if there is one."""
+        key = self._keys.get(file.src_uri)
+        if self._store is not None and key is not None and os.path.isfile(file.abs_dest_path):
+            self._store.keep_file(key, file.abs_dest_path)
+
+    @property
+    def _nav(self) -> Navigation:
+        if self.nav is None:
+            raise RuntimeError("quicktakes: the direct pipeline started without the nav")
+        return self.nav
+
+    def _run(self, event: str, item: Any, **kwargs: Any) -> Any:
+        """``PluginCollection.run_event`` for the plugins whose hooks run on direct pages."""
+        allowed = self._allowed()
+        for method in self.config.plugins.events[event]:
+            if getattr(method, "__self__", None) in allowed:
+                result = method(item, **kwargs)
+                item = item if result is None else result
+        return item
+
+    def _allowed(self) -> list[object]:
+        """This plugin and the search plugins: their page hooks run on the direct pages."""
+        search = [
+            plugin
+            for plugin in self.config.plugins.values()
+            if _search_entries_of(plugin) is not None
+        ]
+        return [self._plugin, *search]
+
+
+def _all_pages(files: Files) -> list[File]:
+    return [
+        file
+        for file in files
+        if (file.is_documentation_page() or isinstance(file, DirectFile))
+        and file.inclusion.is_included()
+    ]
+
+
+def _search_lists(config: MkDocsConfig) -> dict[str, list[Any]]:
+    """The entry list of each enabled search plugin's index, by the plugin's name."""
+    lists = {}
+    for name, plugin in config.plugins.items():
+        entries = _search_entries_of(plugin)
+        if entries is not None:
+            lists[name] = entries
+    return lists
+
+
+def _search_entries_of(plugin: object) -> list[Any] | None:
+    """The entries of MkDocs' or Material's search index, if ``plugin`` is one of those."""
+    module = type(plugin).__module__
+    if not module.startswith(("mkdocs.contrib.search", "material.plugins.search")):
+        return None
+    options = getattr(plugin, "config", None)
+    if options is not None and not getattr(options, "enabled", True):
+        return None
+    index = getattr(plugin, "search_index", None)
+    entries = getattr(index, "_entries", getattr(index, "entries", None))
+    return entries if isinstance(entries, list) else None
+
+
+def _cut(entries: list[Any], mark: int) -> list[Any]:
+    """Take the entries from ``mark`` on out of the list (a worker's index stays small)."""
+    found = entries[mark:]
+    del entries[mark:]
+    return found
+
+
+def _forget_page(page: Page) -> None:
+    """Drop what rendering gave the page: a worker keeps nothing of the pages it wrote."""
+    page.content = None
+    page.markdown = None
+
+
+class _collected:
+    """Collect the log records and problems of rendering, to hand to the build process.
+
+    A worker must not log (the build process counts warnings for ``--strict`` and keeps the
+    report); rendered here, the records are held back too, so both ways log the same.
+    """
+
+    def __init__(self, result: ShareResult, report: Report) -> None:
+        self._result = result
+        self._report = report
+        self._logger = logging.getLogger("mkdocs")
+        self._saved: tuple[list[logging.Handler], bool] = ([], True)
+
+    def __enter__(self) -> None:
+        handler = _ListHandler(self._result.records)
+        self._saved = (self._logger.handlers, self._logger.propagate)
+        self._logger.handlers, self._logger.propagate = [handler], False
+        problems = self._result.problems
+        # The plugin logs each page's problems through its report: kept for the build process.
+        self._report.log = problems.extend  # type: ignore[method-assign,assignment]
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._logger.handlers, self._logger.propagate = self._saved
+        del self._report.log
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self, records: list[tuple[str, int, str]]) -> None:
+        super().__init__(logging.DEBUG)
+        self._records = records
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._records.append((record.name, record.levelno, record.getMessage()))
+
+
+def site_signature(config: MkDocsConfig, nav: Navigation, pages: Sequence[File]) -> str:
+    """What every Q&A page's output depends on: config, templates, nav, pages and versions."""
+    return store_key(
+        (
+            repr(_stable(dict(config.items()))),
+            repr(_nav_signature(nav.items)),
+            repr([(file.src_uri, file.url) for file in pages]),
+            repr(_template_files(config.theme.dirs)),
+            repr(_versions(config.theme.name or "")),
+        )
+    )
+
+
+_SOFTWARE = ("mkdocs-quicktakes", "mkdocs", "markdown", "jinja2", "babel", "pymdown-extensions")
+
+
+def _versions(theme: str) -> list[str]:
+    """The versions of the software that renders a page (the theme's package too)."""
+    found = []
+    for name in (*_SOFTWARE, f"mkdocs-{theme}"):
+        try:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(name)
+    return found
+
+
+def _template_files(dirs: Sequence[str]) -> list[tuple[str, int, int]]:
+    """Every file of the theme's folders (custom_dir first) with its size and change time."""
+    found = []
+    for folder in dirs:
+        for parent, _, names in os.walk(folder):
+            for name in names:
+                stat = os.stat(os.path.join(parent, name))
+                found.append((os.path.join(parent, name), stat.st_size, stat.st_mtime_ns))
+    return found
+
+
+def _nav_signature(items: Sequence[Any]) -> list[object]:
+    """The nav as a theme prints it: each item's kind, title and url, with its children."""
+    return [
+        (
+            type(item).__name__,
+            item.title,
+            getattr(item, "url", ""),
+            _nav_signature(item.children or []) if getattr(item, "children", None) else [],
+        )
+        for item in items
+    ]
+
+
+def _stable(value: object, depth: int = 0) -> object:
+    """``value`` as plain data whose ``repr`` changes exactly when the value does.
+
+    Objects are named by their type and, where they have them, their options (plugins) or the
+    file they come from (hook modules); an object printed with its address counts as its type,
+    as its address changes every build.
+    """
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if depth > 12:
+        return type(value).__qualname__
+    items = getattr(value, "items", None)
+    if callable(items) and not isinstance(value, type):
+        return [(str(key), _stable(item, depth + 1)) for key, item in items()]
+    if isinstance(value, list | tuple):
+        return [_stable(item, depth + 1) for item in value]
+    if isinstance(value, set | frozenset):
+        return sorted(repr(_stable(item, depth + 1)) for item in value)
+    if isinstance(value, ModuleType):
+        path = getattr(value, "__file__", None) or ""
+        return (value.__name__, path, os.stat(path).st_mtime_ns if os.path.isfile(path) else 0)
+    options = getattr(value, "config", None)
+    if options is not None and not callable(options):
+        return (type(value).__qualname__, _stable(options, depth + 1))
+    text = repr(value)
+    return type(value).__qualname__ if " at 0x" in text else text
