@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import random
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -59,17 +60,37 @@ CODE = (
 )
 
 
+@dataclass(frozen=True)
+class Shape:
+    """How answers are shaped: ``length`` answer bodies each, ``math`` times the formulas."""
+
+    length: int = 1
+    math: float = 1.0
+
+
+SHAPES = {"default": Shape(), "long-math": Shape(length=2, math=1.75)}
+"""The benchmark's corpora: its own, and answers twice as long with three times the math
+(two bodies, each with 1.75 times the formulas)."""
+
+
+def times(rng: random.Random, rate: float) -> int:
+    """``rate`` as a whole number of repeats (its fraction as a chance); no draw for whole rates."""
+    whole = int(rate)
+    return whole + (1 if rate > whole and rng.random() < rate - whole else 0)
+
+
 def sentence(rng: random.Random, words: int = 14) -> str:
     text = " ".join(rng.choice(WORDS) for _ in range(words))
     return text[0].upper() + text[1:] + "."
 
 
-def paragraph(rng: random.Random) -> str:
+def paragraph(rng: random.Random, math: float = 1.0) -> str:
     parts = [sentence(rng, rng.randint(8, 20)) for _ in range(rng.randint(2, 4))]
-    if rng.random() < 0.6:
-        parts.insert(1, f"The quantity $ {rng.choice(FORMULAS)} $ matters here.")
-    if rng.random() < 0.3:
-        parts.append(rf"In short, \( {rng.choice(FORMULAS)} \) holds.")
+    for _ in range(times(rng, math)):
+        if rng.random() < 0.6:
+            parts.insert(1, f"The quantity $ {rng.choice(FORMULAS)} $ matters here.")
+        if rng.random() < 0.3:
+            parts.append(rf"In short, \( {rng.choice(FORMULAS)} \) holds.")
     return " ".join(parts)
 
 
@@ -93,29 +114,39 @@ def table(rng: random.Random) -> list[str]:
     return [*rows, ""]
 
 
-def answer(rng: random.Random) -> str:
-    lines = [paragraph(rng), ""]
+def answer(rng: random.Random, shape: Shape = Shape()) -> str:
+    lines = []
+    for _ in range(shape.length):
+        lines += answer_body(rng, shape.math)
+    lines += ["In summary, " + sentence(rng).lower()]
+    return "\\n".join(lines)
+
+
+def answer_body(rng: random.Random, math: float) -> list[str]:
+    lines = [paragraph(rng, math), ""]
     for _ in range(rng.randint(2, 5)):
-        lines += [f"### {sentence(rng, 4)[:-1]}", paragraph(rng), ""]
+        lines += [f"### {sentence(rng, 4)[:-1]}", paragraph(rng, math), ""]
         choice = rng.random()
         if choice < 0.4:
             lines += numbered_list(rng)
         elif choice < 0.55:
-            lines += ["$$", rng.choice(FORMULAS), "$$", ""]
+            for _ in range(times(rng, math)):
+                lines += ["$$", rng.choice(FORMULAS), "$$", ""]
         elif choice < 0.7:
             language, code = rng.choice(CODE)
             lines += [f"```{language}", *code, "```", ""]
         elif choice < 0.8:
             lines += table(rng)
-    lines += ["In summary, " + sentence(rng).lower()]
-    return "\\n".join(lines)
+    return lines
 
 
 def slug(text: str) -> str:
     return "-".join(re.sub(r"[^a-z0-9 ]", "", text.lower()).split())
 
 
-def quicktake(index: int, rng: random.Random, total: int) -> tuple[str, dict[str, object]]:
+def quicktake(
+    index: int, rng: random.Random, total: int, shape: Shape = Shape()
+) -> tuple[str, dict[str, object]]:
     subject = SUBJECTS[index % len(SUBJECTS)]
     title = f"How does the {rng.choice(WORDS)} {rng.choice(WORDS)} work in case {index}?"
     name = slug(title)
@@ -144,7 +175,7 @@ def quicktake(index: int, rng: random.Random, total: int) -> tuple[str, dict[str
         },
         "author": "QuickTakes",
         "question": title,
-        "answer": answer(rng),
+        "answer": answer(rng, shape),
         "subject": subject,
         "file_name": f"{name}.md",
         "url": f"/learn/{slug(subject)}/questions/{name}",
@@ -154,7 +185,7 @@ def quicktake(index: int, rng: random.Random, total: int) -> tuple[str, dict[str
     return name, meta
 
 
-def write_corpus(docs_dir: Path, count: int, seed: int = 1) -> list[Path]:
+def write_corpus(docs_dir: Path, count: int, seed: int = 1, shape: Shape = Shape()) -> list[Path]:
     """Write ``count`` QuickTakes files (plus an index page) into ``docs_dir``."""
     rng = random.Random(seed)
     questions = docs_dir / "questions"
@@ -162,7 +193,7 @@ def write_corpus(docs_dir: Path, count: int, seed: int = 1) -> list[Path]:
     (docs_dir / "index.md").write_text("# QuickTakes benchmark\n", encoding="utf-8")
     paths = []
     for index in range(count):
-        name, meta = quicktake(index, rng, count)
+        name, meta = quicktake(index, rng, count, shape)
         text = "---\n" + yaml.safe_dump(meta, sort_keys=False, width=10**9) + "---\n\n&nbsp;"
         path = questions / f"{name}.md"
         path.write_text(text, encoding="utf-8")
