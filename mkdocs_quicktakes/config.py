@@ -213,10 +213,11 @@ class QuickTakesConfig(base.Config):
     """Render answers before MkDocs asks, with one Markdown instance per worker (faster); off,
     MkDocs renders each page itself. The HTML is the same either way."""
 
-    pipeline = c.Choice(("mkdocs", "direct"), default="mkdocs")
+    pipeline = c.Choice(("auto", "mkdocs", "direct"), default="auto")
     """How Q&A pages are built: ``mkdocs`` passes them through MkDocs' page loop like any page
     (every plugin's page hooks run on them); ``direct`` renders them with the theme's templates in
-    one worker process per core, outside that loop (faster; other plugins' page hooks skip them)."""
+    one worker process per core, outside that loop (faster; other plugins' page hooks skip them);
+    ``auto``: ``direct`` from 500 Q&A pages on when no other plugin has page hooks."""
 
     workers = WholeNumber(0, minimum=0, expected="a number of processes (0 for one per CPU core)")
     """Processes that read and render the files of a large site; ``0``: one per CPU core, ``1``:

@@ -97,7 +97,8 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
             self.build.add_files(files, config)
         finally:
             self.speed.close()
-        if self.config.pipeline == "direct":  # Q&A pages leave MkDocs' page loop (direct.py)
+        # pipeline: direct, or auto on a large site: Q&A pages leave MkDocs' loop (direct.py)
+        if self.build.wants_direct(config, plugin=self):
             store = self.speed.pages if self._serving else None
             self.build.take_out_direct(files, config, plugin=self, store=store)
         pages = len(self.build.takes)

@@ -23,6 +23,8 @@ import pytest
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
+from mkdocs_quicktakes.build import build as build_module
+from mkdocs_quicktakes.build import direct as direct_module
 from mkdocs_quicktakes.build.direct import DirectPages
 from tests.conftest import (
     _PLUGINS_OPTION as PLUGINS_OPTION,
@@ -434,3 +436,39 @@ def test_serve_stopping_removes_the_store(served: Served) -> None:
     assert any(folder.rglob("*"))
     config.plugins.on_shutdown()
     assert not folder.exists()
+
+
+# -- pipeline: auto (the default) --------------------------------------------------------------
+
+
+def direct_used(site: Site) -> bool:
+    return any(WRITTEN.search(m) for m in site.messages(logging.INFO))
+
+
+def test_auto_keeps_a_small_site_in_mkdocs_page_loop(build_site: BuildSite) -> None:
+    assert not direct_used(build_site(THREE))
+
+
+def test_auto_renders_a_large_site_directly(
+    build_site: BuildSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(direct_module, "AUTO_DIRECT_PAGES", 3)
+    monkeypatch.setattr(build_module, "AUTO_DIRECT_PAGES", 3)
+    assert direct_used(build_site(THREE))
+
+
+def test_auto_keeps_a_large_site_in_the_loop_when_a_plugin_has_page_hooks_and_says_why(
+    build_site: BuildSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(direct_module, "AUTO_DIRECT_PAGES", 3)
+    monkeypatch.setattr(build_module, "AUTO_DIRECT_PAGES", 3)
+    (tmp_path / "hooks.py").write_text(HOOK_FILE, encoding="utf-8")
+    site = build_site(THREE, extra={"hooks": [str(tmp_path / "hooks.py")]})
+    assert not direct_used(site)
+    assert "from the hook" in site.text("learn/testing/questions/q0/index.html")
+    notes = [m for m in site.messages(logging.INFO) if "pipeline: auto" in m]
+    assert notes == [
+        "mkdocs_quicktakes: pipeline: auto: the Q&A pages go through MkDocs' page loop, as the "
+        f"page hooks of {tmp_path / 'hooks.py'} must run on them; pipeline: direct builds them "
+        "faster without"
+    ]

@@ -28,7 +28,13 @@ from mkdocs_quicktakes.answer.render import (
     toc_id,
     toc_title,
 )
-from mkdocs_quicktakes.build.direct import DirectPages, direct_workers
+from mkdocs_quicktakes.build.direct import (
+    AUTO_DIRECT_PAGES,
+    DirectPages,
+    direct_workers,
+    other_page_hooks,
+    uses_direct,
+)
 from mkdocs_quicktakes.build.pages import HubPage, QuickTakePage
 from mkdocs_quicktakes.build.search import (
     build_pagefind_index,
@@ -325,6 +331,19 @@ class Build:
                 f"related questions that are not pages of this site: {links} in {pages} "
                 f"page(s), {shown} (normal for a partial set of pages)"
             )
+
+    def wants_direct(self, config: MkDocsConfig, *, plugin: object) -> bool:
+        """Whether this build uses the direct pipeline (option ``pipeline``)."""
+        pipeline = self.options.pipeline
+        if uses_direct(pipeline, len(self.takes), config, plugin):
+            return True
+        if pipeline == "auto" and len(self.takes) >= AUTO_DIRECT_PAGES:
+            hooks = ", ".join(other_page_hooks(config, plugin))
+            self.report.note(
+                f"pipeline: auto: the Q&A pages go through MkDocs' page loop, as the page hooks "
+                f"of {hooks} must run on them; pipeline: direct builds them faster without"
+            )
+        return False
 
     def take_out_direct(
         self, files: Files, config: MkDocsConfig, *, plugin: object, store: PageStore | None

@@ -58,6 +58,9 @@ PAGE_EVENTS = (
 )
 """MkDocs' events for one page, which MkDocs' page loop runs and the direct pipeline does not,
 except for this plugin's own and the search plugin's."""
+AUTO_DIRECT_PAGES = 500
+"""With ``pipeline: auto`` (the default), the direct pipeline is used from this many Q&A pages on
+(see docs/performance.md for the measurements behind it)."""
 MIN_PAGES_PER_WORKER = 100
 """With ``workers: 0``, a worker process is forked for each this many Q&A pages (up to one per
 core): forking costs a few milliseconds, rendering a page about one."""
@@ -190,27 +193,13 @@ class DirectPages:
             if take is not None and take.date is not None and (lastmod := sitemap_date(take.date)):
                 page.update_date = lastmod  # the sitemap's lastmod, as on_page_markdown sets
         direct = cls(files, config, plugin, report, store, site_links)
-        if direct.direct and (skipped := direct.skipped_hooks()):
+        if direct.direct and (skipped := other_page_hooks(config, plugin)):
             report.note(
                 f"pipeline: direct: the page hooks of {', '.join(skipped)} do not run on the "
                 f"{len(direct.direct)} Q&A pages the plugin renders itself (pipeline: mkdocs "
                 "runs them)"
             )
         return direct
-
-    def skipped_hooks(self) -> list[str]:
-        """The enabled plugins with page hooks that will not run on the direct pages."""
-        allowed = self._allowed()
-        # MkDocs notes which plugin (or hooks file: its functions are no methods) each handler
-        # came from, for its own debug log.
-        origins: dict[object, str] = getattr(self.config.plugins, "_event_origins", {})
-        found: list[str] = []
-        for event in PAGE_EVENTS:
-            for method in self.config.plugins.events[event]:
-                name = origins.get(method, "") or type(getattr(method, "__self__", None)).__name__
-                if getattr(method, "__self__", None) not in allowed and name not in found:
-                    found.append(name)
-        return found
 
     # -- the build process --------------------------------------------------------------------
 
@@ -417,13 +406,39 @@ class DirectPages:
         return item
 
     def _allowed(self) -> list[object]:
-        """This plugin and the search plugins: their page hooks run on the direct pages."""
-        search = [
-            plugin
-            for plugin in self.config.plugins.values()
-            if _search_entries_of(plugin) is not None
-        ]
-        return [self._plugin, *search]
+        return _hooks_run(self.config, self._plugin)
+
+
+def uses_direct(option: str, pages: int, config: MkDocsConfig, plugin: object) -> bool:
+    """Whether the option ``pipeline`` means the direct pipeline for this build.
+
+    ``auto`` means it from :data:`AUTO_DIRECT_PAGES` Q&A pages on, unless another enabled
+    plugin has page hooks, which would not run on those pages.
+    """
+    if option != "auto":
+        return option == "direct"
+    return pages >= AUTO_DIRECT_PAGES and not other_page_hooks(config, plugin)
+
+
+def other_page_hooks(config: MkDocsConfig, plugin: object) -> list[str]:
+    """The enabled plugins (and hooks files) whose page hooks do not run on direct pages."""
+    allowed = _hooks_run(config, plugin)
+    # MkDocs notes which plugin (or hooks file: its functions are no methods) each handler
+    # came from, for its own debug log.
+    origins: dict[object, str] = getattr(config.plugins, "_event_origins", {})
+    found: list[str] = []
+    for event in PAGE_EVENTS:
+        for method in config.plugins.events[event]:
+            name = origins.get(method, "") or type(getattr(method, "__self__", None)).__name__
+            if getattr(method, "__self__", None) not in allowed and name not in found:
+                found.append(name)
+    return found
+
+
+def _hooks_run(config: MkDocsConfig, plugin: object) -> list[object]:
+    """This plugin and the search plugins: their page hooks run on the direct pages."""
+    search = [item for item in config.plugins.values() if _search_entries_of(item) is not None]
+    return [plugin, *search]
 
 
 def _all_pages(files: Files) -> list[File]:
