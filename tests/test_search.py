@@ -11,8 +11,16 @@ import gzip
 import json
 from typing import TYPE_CHECKING, Any
 
+import frontmatter
 import pytest
-from conftest import quicktake
+from conftest import CORPUS, SEED, quicktake, shared_files
+from hostile import FRAGMENTS
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from mkdocs.contrib.search.search_index import ContentParser
+
+from mkdocs_quicktakes.build.search import SanitizedContentParser
+from mkdocs_quicktakes.site.reading import FileReader, ReadSettings
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -232,3 +240,51 @@ def test_a_plain_page_of_an_unknown_theme_is_indexed_whole() -> None:
         marked == "<html><body data-pagefind-body class='x'><nav>n</nav><p>text</p></body></html>"
     )
     assert mark_plain_page(marked) == marked
+
+
+# The search index's parser for sanitized answers (the same result as MkDocs' own, faster)
+
+
+def parsed(parser: Any, html: str) -> tuple[str, list[tuple[Any, Any, list[str]]]]:
+    parser.feed(html)
+    parser.close()
+    return parser.stripped_html, [(s.id, s.title, s.text) for s in parser.data]
+
+
+def sanitized_answers(answers: list[str]) -> list[str]:
+    reader = FileReader(ReadSettings())
+    htmls = []
+    for index, answer in enumerate(answers):
+        read = reader.read(f"q{index}.md", quicktake(answer=answer).encode("utf-8"))
+        if read.rendered is not None:
+            htmls.append(read.rendered.finished.html)
+    return htmls
+
+
+def real_answers() -> list[str]:
+    files = [*shared_files(CORPUS), *shared_files(SEED)]
+    return [str(frontmatter.load(path)["answer"]) for path in files]
+
+
+def test_sanitized_parser_splits_every_real_answer_as_mkdocs_search_does() -> None:
+    htmls = sanitized_answers(real_answers())
+    assert len(htmls) == len(real_answers())
+    for html in htmls:
+        assert parsed(SanitizedContentParser(), html) == parsed(ContentParser(), html)
+
+
+def test_sanitized_parser_splits_hostile_answers_as_mkdocs_search_does() -> None:
+    answers = [f"### Head {fragment} x\\n\\nText {fragment} & more" for fragment in FRAGMENTS]
+    answers += [f'### <span id="a>b" title="x>y">T</span>\\n{f}' for f in FRAGMENTS[:5]]
+    for html in sanitized_answers(answers):
+        assert parsed(SanitizedContentParser(), html) == parsed(ContentParser(), html)
+
+
+TOKENS = [*"ab <>&#;\"'=/$`*_[]()|-", "\\n", "### ", "<h2 id=x>", "</h2>", "&amp;", "$x<y$"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), max_size=40).map("".join))
+def test_sanitized_parser_agrees_with_mkdocs_search_on_any_answer(answer: str) -> None:
+    for html in sanitized_answers([answer or "x"]):
+        assert parsed(SanitizedContentParser(), html) == parsed(ContentParser(), html)

@@ -185,7 +185,8 @@ class Build:
         if self.options.feeds:
             self._add_feeds(files, config)
         self._count_unresolved()
-        feed_mkdocs_search(config, self.search_text)
+        sanitized = self.read_settings.render.answer_html == "sanitize"
+        feed_mkdocs_search(config, self.search_text, sanitized=sanitized)
 
     def _note_left_out_extensions(self, config: MkDocsConfig) -> None:
         _, left_out = answer_extensions(config.markdown_extensions)
