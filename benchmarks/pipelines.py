@@ -175,7 +175,8 @@ def bench(corpus: str, count: int, runs: int, workdir: Path) -> dict[str, Measur
     plugin_root = workdir / f"{corpus}-{count}"
     plain_root = workdir / f"{corpus}-{count}-plain"
     quicktakes = write_corpus(plugin_root / "docs", count, shape=SHAPES[corpus])
-    convert_by_hand(quicktakes, plain_root / "docs")
+    if None in PIPELINES.values():
+        convert_by_hand(quicktakes, plain_root / "docs")
     configs: dict[str, Path] = {}
     for name, pipeline in PIPELINES.items():
         if pipeline is None:
