@@ -13,8 +13,12 @@ import logging
 import os
 import re
 import signal
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
@@ -26,6 +30,7 @@ from mkdocs.exceptions import Abort
 from mkdocs_quicktakes.build import build as build_module
 from mkdocs_quicktakes.build import direct as direct_module
 from mkdocs_quicktakes.build.direct import DirectPages
+from mkdocs_quicktakes.speed.page_store import PageStore
 from tests.conftest import (
     _PLUGINS_OPTION as PLUGINS_OPTION,
 )
@@ -43,7 +48,7 @@ from tests.conftest import (
 )
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    from collections.abc import Iterator
 
     from tests.conftest import BuildSite
 
@@ -360,8 +365,10 @@ class Served:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Served:
-    return Served(tmp_path)
+def served(tmp_path: Path) -> Iterator[Served]:
+    site = Served(tmp_path)
+    yield site
+    load_config(str(site.config())).plugins.on_shutdown()  # as `mkdocs serve` stops
 
 
 def test_serve_rebuild_copies_unchanged_pages_and_each_is_what_a_new_build_writes(
@@ -472,3 +479,15 @@ def test_auto_keeps_a_large_site_in_the_loop_when_a_plugin_has_page_hooks_and_sa
         f"page hooks of {tmp_path / 'hooks.py'} must run on them; pipeline: direct builds them "
         "faster without"
     ]
+
+
+def test_a_store_left_by_a_killed_process_is_removed_by_the_next() -> None:
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    orphan = Path(tempfile.gettempdir()) / f"quicktakes-pages-{ended.pid}-test"
+    orphan.mkdir()
+    store = PageStore()
+    folder = store.folder
+    store.close()
+    assert not orphan.exists()
+    assert not folder.exists()

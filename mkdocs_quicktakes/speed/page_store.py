@@ -9,11 +9,13 @@ comes again. A change to any of those gives a new key, so a kept page is never s
 page's rendering reported besides its HTML (its search entries, its problems) is kept with it.
 
 Kept pages are copied, not linked: a plugin that rewrites built pages in place would otherwise
-change the kept copy too.
+change the kept copy too. The folder is removed when ``mkdocs serve`` stops or its process exits;
+one left by a killed process is removed by the next store made.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import shutil
@@ -41,6 +43,27 @@ class StoreNote:
     problems: tuple[Problem, ...]
 
 
+_PREFIX = "quicktakes-pages-"
+
+
+def _remove_orphans() -> None:
+    """Remove the store folders of processes that ended without removing theirs (killed)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{_PREFIX}*-*"):
+        pid = folder.name[len(_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
 def store_key(parts: Iterable[str | bytes]) -> str:
     """A key for the values ``parts``, in order (each one delimited, so none runs into the next)."""
     digest = hashlib.blake2b(digest_size=20)
@@ -65,9 +88,11 @@ class PageStore:
 
     @property
     def folder(self) -> Path:
-        """The store's folder, made on first use."""
+        """The store's folder, made on first use (and removed when the process exits)."""
         if self._folder is None:
-            self._folder = Path(tempfile.mkdtemp(prefix="quicktakes-pages-"))
+            _remove_orphans()
+            self._folder = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-"))
+            atexit.register(shutil.rmtree, self._folder, ignore_errors=True)
         return self._folder
 
     def path(self, key: str) -> Path:
