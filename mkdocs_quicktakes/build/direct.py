@@ -268,6 +268,8 @@ class DirectPages:
                 raise PluginError(
                     f"quicktakes: option 'pipeline: direct': {error}; the site is incomplete"
                 ) from error
+        if not self.direct:
+            return
         entries: dict[str, SearchEntries] = {}
         written = sum(len(result.written) for result in self._done)
         where = f"{self._workers} worker processes" if self._workers else "the build process"
