@@ -491,3 +491,20 @@ def test_a_store_left_by_a_killed_process_is_removed_by_the_next() -> None:
     store.close()
     assert not orphan.exists()
     assert not folder.exists()
+
+
+def test_direct_pipeline_with_other_options_writes_the_same_files(tmp_path: Path) -> None:
+    """Flat urls, a summary search index, other JSON-LD and no MathML: still the same bytes."""
+    options = {"search_text": "summary", "structured_data": "faqpage", "math": "none"}
+    extra = {"use_directory_urls": False}
+    copies = {path.name: path for path in SOURCES}
+    built = {}
+    for pipeline in ("mkdocs", "direct"):
+        forget_plugins()
+        plugin = {**options, "pipeline": pipeline, "workers": 2}
+        site = build_pages(tmp_path / pipeline, {}, plugin=plugin, extra=extra, copy=copies)
+        built[pipeline] = outputs(site)
+        if pipeline == "direct":
+            assert written(site) == (len(SOURCES), "2 worker processes")
+    assert any(path.endswith(".html") and "/questions/" in path for path in built["direct"])
+    assert built["direct"] == built["mkdocs"]
