@@ -69,9 +69,9 @@ timed(Build, "finish_direct", "direct: wait for the workers, merge")
 timed(SearchPlugin, "on_post_build", "search: write the index")
 original_start, original_finish = Build.start_direct, Build.finish_direct
 marks = {}
-def start_direct(self, env):
+def start_direct(self, env, **kwargs):
     marks["cpu"] = children_cpu()
-    return original_start(self, env)
+    return original_start(self, env, **kwargs)
 def finish_direct(self):
     try:
         return original_finish(self)

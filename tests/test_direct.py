@@ -508,3 +508,14 @@ def test_direct_pipeline_with_other_options_writes_the_same_files(tmp_path: Path
             assert written(site) == (len(SOURCES), "2 worker processes")
     assert any(path.endswith(".html") and "/questions/" in path for path in built["direct"])
     assert built["direct"] == built["mkdocs"]
+
+
+def test_the_build_process_lets_go_of_the_answers_the_workers_build(tmp_path: Path) -> None:
+    site = build_pages(tmp_path, THREE, plugin=DIRECT)
+    assert written(site) == (3, "2 worker processes")
+    plugin = load_config(str(tmp_path / "mkdocs.yml")).plugins["quicktakes"]
+    assert plugin.build is not None
+    reads = plugin.build.reads
+    assert len(reads) == 3
+    assert all(read.rendered is None and read.prepared is None for read in reads.values())
+    assert all(read.take is not None for read in reads.values())

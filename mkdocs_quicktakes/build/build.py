@@ -548,11 +548,31 @@ class Build:
 
     # -- pipeline: direct, beside MkDocs' page loop (direct.py) ---------------------------------
 
-    def start_direct(self, env: Environment) -> None:
-        """Start the workers rendering and writing the direct pages (the end of ``on_env``)."""
-        if self.direct is not None:
-            workers = direct_workers(self.options.workers, len(self.direct.direct))
-            self.direct.start(env, workers)
+    def start_direct(self, env: Environment, *, keep_answers: bool) -> None:
+        """Start the workers rendering and writing the direct pages (the end of ``on_env``).
+
+        Unless ``keep_answers`` (``mkdocs serve``, whose read cache serves the next rebuild) or
+        a ``cache_dir`` needs them, the build process then lets go of those pages' answers.
+        """
+        if self.direct is None:
+            return
+        workers = direct_workers(self.options.workers, len(self.direct.direct))
+        self.direct.start(env, workers)
+        if not keep_answers and self.settings.cache_folder is None:
+            self._release_answers(self.direct.direct)
+
+    def _release_answers(self, files: list[File]) -> None:
+        """Drop the prepared and rendered answers of pages the workers build.
+
+        The workers hold their own copies (or the pages are written already); a large site's
+        answers, with their MathML, are most of the build process's memory.
+        """
+        for file in files:
+            slim = replace(self.reads[file.src_uri], prepared=None, rendered=None)
+            self.reads[file.src_uri] = slim
+            if isinstance(file.page, QuickTakePage):
+                file.page.read = slim
+            self.speed.cache.forget(file.src_uri)
 
     def note_search_start(self, page: Page) -> None:
         """Note where a page of MkDocs' loop starts in the search index (before it is added)."""

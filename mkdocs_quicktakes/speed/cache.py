@@ -70,6 +70,10 @@ class ReadCache:
         self._entries[src_uri] = (key, result)
         self._changed = True
 
+    def forget(self, src_uri: str) -> None:
+        """Drop the result of ``src_uri`` (a build that needs it no more frees its memory)."""
+        self._entries.pop(src_uri, None)
+
     def start_build(self, src_uris: Iterable[str]) -> None:
         """Forget files that are gone from the site and reset the counters."""
         keep = set(src_uris)
