@@ -11,17 +11,17 @@ import pickle
 from typing import TYPE_CHECKING
 
 import pytest
+from conftest import CORPUS, SEED, build_pages, forget_plugins, shared_files, site_outputs
 
 from mkdocs_quicktakes import lookahead
 from mkdocs_quicktakes import plugin as plugin_module
 from mkdocs_quicktakes.labels import labels_for
 from mkdocs_quicktakes.lookahead import Lookahead
-from tests.conftest import CORPUS, SEED, build_pages, forget_plugins, shared_files, site_outputs
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from tests.conftest import Site
+    from conftest import Site
 
 
 def _pid_and_square(number: int) -> tuple[int, int]:

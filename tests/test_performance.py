@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 import yaml
+from conftest import BuildSite, Site, build_config_file, quicktake
 from mkdocs.config import load_config
 
 from mkdocs_quicktakes import plugin as plugin_module
@@ -17,7 +18,6 @@ from mkdocs_quicktakes.cache import ReadCache, content_key
 from mkdocs_quicktakes.plugin import QuickTakesPlugin
 from mkdocs_quicktakes.reading import ReadResult
 from mkdocs_quicktakes.source import CheckedFile, SourceFile
-from tests.conftest import BuildSite, Site, build_config_file, quicktake
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -10,6 +10,7 @@ import multiprocessing
 from typing import TYPE_CHECKING
 
 import pytest
+from conftest import forget_plugins, quicktake, site_outputs
 from mkdocs.exceptions import Abort, PluginError
 
 from mkdocs_quicktakes import site as site_module
@@ -17,12 +18,11 @@ from mkdocs_quicktakes import workers
 from mkdocs_quicktakes.cache import ReadCache, content_key
 from mkdocs_quicktakes.reading import FileReader, ReadSettings, unreadable
 from mkdocs_quicktakes.site import files_to_read_ahead
-from tests.conftest import forget_plugins, quicktake, site_outputs
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from tests.conftest import BuildSite, Site
+    from conftest import BuildSite, Site
 
 PAGES = {
     name: quicktake(id=number, title=f"Question {number}?", url=None)

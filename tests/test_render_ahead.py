@@ -10,9 +10,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 import pytest
-
-from mkdocs_quicktakes import workers
-from tests.conftest import (
+from conftest import (
     CORPUS,
     QUICKTAKE_PAGE,
     SEED,
@@ -24,10 +22,12 @@ from tests.conftest import (
     site_outputs,
 )
 
+from mkdocs_quicktakes import workers
+
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from tests.conftest import BuildSite
+    from conftest import BuildSite
 
 EXTENSIONS: list[Any] = [
     {"toc": {"permalink": True}},
