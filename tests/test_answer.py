@@ -15,7 +15,7 @@ import markdown
 import pytest
 import yaml
 from bs4 import BeautifulSoup, Comment, Tag
-from conftest import CORPUS, SEED, shared_files
+from conftest import CORPUS, SEED, SOURCES
 
 from mkdocs_quicktakes import answer as answer_module
 from mkdocs_quicktakes.answer import (
@@ -37,7 +37,6 @@ RENDERINGS: dict[NestedFences, list[str]] = {
     "codehilite": ["toc", "tables", "fenced_code", "codehilite"],
 }
 MODES: list[NestedFences] = list(RENDERINGS)
-SOURCES = [*shared_files(CORPUS), *shared_files(SEED)]
 
 
 @cache

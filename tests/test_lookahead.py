@@ -123,6 +123,7 @@ def computed_here(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
+@pytest.mark.slow
 def test_the_real_corpus_is_built_the_same_with_and_without_looking_ahead(
     tmp_path: Path, computed_here: list[str]
 ) -> None:
@@ -134,6 +135,7 @@ def test_the_real_corpus_is_built_the_same_with_and_without_looking_ahead(
     assert ahead == here
 
 
+@pytest.mark.slow
 def test_a_page_moved_after_its_head_was_made_gets_head_tags_for_its_new_url(
     tmp_path: Path, computed_here: list[str]
 ) -> None:

@@ -14,7 +14,7 @@ import markdown
 import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
-from conftest import CORPUS, SEED, shared_files
+from conftest import SOURCES
 
 from mkdocs_quicktakes.answer import MathSpan, math_placeholder, new_math_token, prepare_answer
 from mkdocs_quicktakes.mathml import (
@@ -32,7 +32,6 @@ from mkdocs_quicktakes.mathml import (
 if TYPE_CHECKING:
     from pathlib import Path
 
-SOURCES = [*shared_files(CORPUS), *shared_files(SEED)]
 HTML_ENTITIES = {"&ApplyFunction;": "\u2061"}  # the one HTML entity math-core writes
 
 

@@ -86,6 +86,7 @@ def _prerendered(root: Path) -> dict[str, str]:
     return dict(line.split(" ") for line in lines if line)
 
 
+@pytest.mark.slow
 def test_the_real_corpus_renders_ahead_exactly_as_mkdocs_renders_it(tmp_path: Path) -> None:
     by_mkdocs = site_outputs(_corpus_site(tmp_path / "mkdocs", render_ahead=False))
     ahead = site_outputs(_corpus_site(tmp_path / "ahead", render_ahead=True, workers=1))
@@ -95,6 +96,7 @@ def test_the_real_corpus_renders_ahead_exactly_as_mkdocs_renders_it(tmp_path: Pa
     assert different == []
 
 
+@pytest.mark.slow
 def test_worker_processes_give_the_same_site_as_one_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
