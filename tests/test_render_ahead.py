@@ -22,7 +22,7 @@ from conftest import (
     site_outputs,
 )
 
-from mkdocs_quicktakes import workers
+from mkdocs_quicktakes.speed import workers
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -224,7 +224,7 @@ def test_search_engine_mkdocs_adds_nothing_of_pagefind(build_site: BuildSite) ->
 
 
 def test_a_plain_page_of_an_unknown_theme_is_indexed_whole() -> None:
-    from mkdocs_quicktakes.search import mark_plain_page
+    from mkdocs_quicktakes.build.search import mark_plain_page
 
     page = "<html><body class='x'><nav>n</nav><p>text</p></body></html>"
     marked = mark_plain_page(page)

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from conftest import CORPUS, SEED, quicktake, shared_files
 
-from mkdocs_quicktakes import workers
-from mkdocs_quicktakes.cache import content_key
-from mkdocs_quicktakes.reading import FileReader, ReadResult, ReadSettings
-from mkdocs_quicktakes.render import RenderSettings
+from mkdocs_quicktakes.answer.render import RenderSettings
+from mkdocs_quicktakes.site.reading import FileReader, ReadResult, ReadSettings
+from mkdocs_quicktakes.speed import workers
+from mkdocs_quicktakes.speed.cache import content_key
 
 if TYPE_CHECKING:
     import pytest
