@@ -22,10 +22,11 @@ test: $(BIN)/mkdocs lint types
 	$(BIN)/pytest
 
 ## The quick loop, under a minute on 2 cores: every test but those marked `clients` (Chromium,
-## the Nu checker, ProperDocs, pip) and `slow` (the corpus built again, sites at size), with a
-## short security campaign (QT_HYPOTHESIS_EXAMPLES, 100 in `make test`).
+## the Nu checker, ProperDocs, pip) and `slow` (the corpus built again, sites at size), in two
+## processes (pytest-xdist), with a short security campaign (QT_HYPOTHESIS_EXAMPLES, 100 in
+## `make test`).
 quick: $(BIN)/mkdocs
-	QT_HYPOTHESIS_EXAMPLES=20 $(BIN)/pytest -m "not clients and not slow"
+	QT_HYPOTHESIS_EXAMPLES=20 $(BIN)/pytest -n 2 -m "not clients and not slow"
 
 lint: $(BIN)/mkdocs
 	$(BIN)/ruff check .

@@ -109,6 +109,7 @@ def test_every_url_keeps_its_place_and_lastmod_across_the_parts(
     assert dates == [max(d for _, d in urls[:50_000]), urls[50_000][1]]
 
 
+@pytest.mark.slow
 def test_sitemap_xml_gz_holds_the_index(big_site: tuple[Path, list[tuple[str, str]]]) -> None:
     site, _ = big_site
     unpacked = gzip.decompress((site / "sitemap.xml.gz").read_bytes())
