@@ -24,17 +24,10 @@ from xml.etree import ElementTree
 
 import frontmatter
 import pytest
-from mkdocs.config import load_config
-from mkdocs.exceptions import Abort
-
-from mkdocs_quicktakes.build import build as build_module
-from mkdocs_quicktakes.build import direct as direct_module
-from mkdocs_quicktakes.build.direct import DirectPages
-from mkdocs_quicktakes.speed.page_store import PageStore
-from tests.conftest import (
+from conftest import (
     _PLUGINS_OPTION as PLUGINS_OPTION,
 )
-from tests.conftest import (
+from conftest import (
     CORPUS,
     EXAMPLE_CONFIGS,
     EXAMPLE_SITE,
@@ -46,11 +39,18 @@ from tests.conftest import (
     quicktake,
     shared_files,
 )
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+from mkdocs_quicktakes.build import build as build_module
+from mkdocs_quicktakes.build import direct as direct_module
+from mkdocs_quicktakes.build.direct import DirectPages
+from mkdocs_quicktakes.speed.page_store import PageStore
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from tests.conftest import BuildSite
+    from conftest import BuildSite
 
 THEMES = ("mkdocs", "readthedocs", "material")
 SOURCES = [*shared_files(CORPUS), *shared_files(SEED)]
@@ -128,7 +128,7 @@ def written(site: Site) -> tuple[int, str]:
 
 
 @pytest.mark.parametrize("theme", THEMES)
-@pytest.mark.parametrize("source", ["corpus", "example"])
+@pytest.mark.parametrize("source", [pytest.param("corpus", marks=pytest.mark.slow), "example"])
 def test_direct_pipeline_writes_every_file_byte_for_byte_as_mkdocs_does(
     site_of: SiteOf, source: str, theme: str
 ) -> None:
@@ -145,6 +145,7 @@ def test_direct_pipeline_writes_every_file_byte_for_byte_as_mkdocs_does(
     assert differing == []
 
 
+@pytest.mark.slow
 def test_direct_pipeline_without_workers_writes_the_same_pages(
     site_of: SiteOf, tmp_path: Path
 ) -> None:
@@ -163,6 +164,7 @@ def sitemap_of(site: Site) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 def test_direct_sitemap_lists_each_question_with_its_date(site_of: SiteOf) -> None:
     sitemap = sitemap_of(site_of("corpus", "mkdocs", "direct"))
     for path in SOURCES:
@@ -171,6 +173,7 @@ def test_direct_sitemap_lists_each_question_with_its_date(site_of: SiteOf) -> No
         assert sitemap[loc] == f"{post['date']:%Y-%m-%d}", path.name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("theme", ["mkdocs", "material"])
 def test_direct_search_index_holds_every_question_as_the_default_does(
     site_of: SiteOf, theme: str
@@ -493,6 +496,7 @@ def test_a_store_left_by_a_killed_process_is_removed_by_the_next() -> None:
     assert not folder.exists()
 
 
+@pytest.mark.slow
 def test_direct_pipeline_with_other_options_writes_the_same_files(tmp_path: Path) -> None:
     """Flat urls, a summary search index, other JSON-LD and no MathML: still the same bytes."""
     options = {"search_text": "summary", "structured_data": "faqpage", "math": "none"}

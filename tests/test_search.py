@@ -7,6 +7,7 @@ browser tests (``test_search_browser.py``) query it in Chromium.
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs.contrib.search.search_index import ContentParser
 
-from mkdocs_quicktakes.build.search import SanitizedContentParser
+from mkdocs_quicktakes.build.search import SanitizedContentParser, wait_until_written
 from mkdocs_quicktakes.site.reading import FileReader, ReadSettings
 
 if TYPE_CHECKING:
@@ -288,3 +289,27 @@ TOKENS = [*"ab <>&#;\"'=/$`*_[]()|-", "\\n", "### ", "<h2 id=x>", "</h2>", "&amp
 def test_sanitized_parser_agrees_with_mkdocs_search_on_any_answer(answer: str) -> None:
     for html in sanitized_answers([answer or "x"]):
         assert parsed(SanitizedContentParser(), html) == parsed(ContentParser(), html)
+
+
+def test_the_pagefind_bundle_is_waited_for_until_its_files_stop_growing(tmp_path: Path) -> None:
+    """Pagefind may report its files written while the last bytes are still on their way."""
+    bundle = tmp_path / "pagefind"
+    bundle.mkdir()
+    script = bundle / "pagefind-ui.js"
+    script.write_bytes(b"x" * 8192)
+
+    async def write_the_rest() -> None:
+        for _ in range(5):
+            await asyncio.sleep(0.05)
+            with script.open("ab") as stream:
+                stream.write(b"y" * 8192)
+        (bundle / "late.css").write_text("late", encoding="utf-8")
+
+    async def wait() -> bool:
+        writing = asyncio.create_task(write_the_rest())
+        await wait_until_written(bundle, quiet=0.2)
+        return writing.done()
+
+    assert asyncio.run(wait())
+    assert script.stat().st_size == 6 * 8192
+    assert (bundle / "late.css").exists()

@@ -136,12 +136,17 @@ def build_pagefind_index(site_dir: str) -> int:
 
 async def _index_site(site_dir: Path) -> int:
     # Imported here: only sites with `search_engine: pagefind` start the Pagefind binary.
-    from pagefind.index import PagefindIndex
+    from pagefind.service import PagefindService
 
     output = site_dir / PAGEFIND_FOLDER
     try:
-        async with PagefindIndex(config={"output_path": str(output)}) as index:
+        # The service, not `PagefindIndex` as a context: that writes the files on leaving and
+        # stops the binary at once, which cut a file of the bundle short in about 1 build in 20.
+        async with PagefindService() as service:
+            index = await service.create_index({"output_path": str(output)})
             done = await index.add_directory(str(site_dir), glob="**/*.html")
+            await index.write_files()
+            await wait_until_written(output)
             return int(done["page_count"])
     except FileNotFoundError as error:
         raise OSError(f"the Pagefind binary was not found ({error})") from error
@@ -149,6 +154,27 @@ async def _index_site(site_dir: Path) -> int:
         if isinstance(error, OSError):
             raise
         raise RuntimeError(str(error)) from error
+
+
+async def wait_until_written(folder: Path, *, quiet: float = 0.2, limit: float = 30.0) -> None:
+    """Wait until no file in ``folder`` has grown, appeared or gone for ``quiet`` seconds.
+
+    Pagefind answers "files written" while its last writes may still be on their way to the
+    disk; stopping it then leaves a file cut short. Gives up (the files as they are) after
+    ``limit`` seconds.
+    """
+    step = quiet / 4
+    last, still, waited = _sizes(folder), 0.0, 0.0
+    while still < quiet and waited < limit:
+        await asyncio.sleep(step)
+        waited += step
+        sizes = _sizes(folder)
+        still = still + step if sizes == last else 0.0
+        last = sizes
+
+
+def _sizes(folder: Path) -> dict[str, int]:
+    return {str(path): path.stat().st_size for path in folder.rglob("*") if path.is_file()}
 
 
 @dataclass(frozen=True)
