@@ -384,57 +384,47 @@ def test_serve_rebuild_copies_unchanged_pages_and_each_is_what_a_new_build_write
     assert outputs(site) == served.fresh()
 
 
-def test_serve_rebuild_after_editing_a_file_renders_that_page_again(served: Served) -> None:
-    served.rebuild()
-    served.write_pages(
-        {"q2.md": quicktake(id=102, title="Edited?", url="/learn/testing/questions/q2")}
-    )
-    site, copied = served.rebuild()
-    assert copied == 2
-    assert "Edited?" in site.text("learn/testing/questions/q2/index.html")
-    assert outputs(site) == served.fresh()
+def edit_q2(served: Served) -> None:
+    served.write_pages({"q2.md": quicktake(id=102, title="Edited?", url=QUESTIONS + "q2")})
 
 
-def test_serve_rebuild_after_editing_a_template_of_custom_dir_renders_every_page(
-    served: Served,
-) -> None:
-    served.rebuild()
-    served.template("second")
-    site, copied = served.rebuild()
-    assert copied == 0
-    assert "<p>second</p>" in site.text("learn/testing/questions/q0/index.html")
-    assert outputs(site) == served.fresh()
-
-
-def test_serve_rebuild_after_changing_an_option_renders_every_page(served: Served) -> None:
-    served.rebuild()
+def change_option(served: Served) -> None:
     served.options["title_format"] = "{title} (changed)"
-    site, copied = served.rebuild()
-    assert copied == 0
-    assert "Question 0? (changed)" in site.text("learn/testing/questions/q0/index.html")
-    assert outputs(site) == served.fresh()
 
 
-def test_serve_rebuild_after_a_related_page_is_renamed_writes_what_a_new_build_writes(
-    served: Served,
+QUESTIONS = "/learn/testing/questions/"
+CHANGES: dict[str, tuple[Callable[[Served], None], int, str, str]] = {
+    # what changes: (the change, pages copied from the store, a page, what it must show)
+    "a file": (edit_q2, 2, "q2", "Edited?"),
+    "a template of custom_dir": (lambda s: s.template("second"), 0, "q0", "<p>second</p>"),
+    "an option": (change_option, 0, "q0", "Question 0? (changed)"),
+    # q1 shows the title its own front matter gives the link: only q0 is rendered again.
+    "a related page's title": (
+        lambda s: s.write_pages(served_pages(title0="Renamed?")),
+        2,
+        "q0",
+        "Renamed?",
+    ),
+    # Every page's key holds the url of every page (the `pages` list of the templates).
+    "a related page's url": (
+        lambda s: s.write_pages(served_pages(url0="moved")),
+        0,
+        "q1",
+        "../moved/",
+    ),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_serve_rebuild_after_a_change_writes_what_a_new_build_writes(
+    served: Served, change: str
 ) -> None:
+    edit, expected_copies, page, shown = CHANGES[change]
     served.rebuild()
-    served.write_pages(served_pages(title0="Renamed?"))
+    edit(served)
     site, copied = served.rebuild()
-    # q1 shows the title its own front matter gives the link, so only q0 is rendered again.
-    assert copied == 2
-    assert "Renamed?" in site.text("learn/testing/questions/q0/index.html")
-    assert outputs(site) == served.fresh()
-
-
-def test_serve_rebuild_after_a_related_page_moves_renders_the_pages_again(
-    served: Served,
-) -> None:
-    served.rebuild()
-    served.write_pages(served_pages(url0="moved"))
-    site, copied = served.rebuild()
-    assert copied == 0  # a page's url is among what every page's key holds (the `pages` list)
-    assert "../moved/" in site.text("learn/testing/questions/q1/index.html")
+    assert copied == expected_copies
+    assert shown in site.text(f"learn/testing/questions/{page}/index.html")
     assert outputs(site) == served.fresh()
 
 
