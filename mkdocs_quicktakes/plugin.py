@@ -35,11 +35,13 @@ from mkdocs_quicktakes.render import (
 )
 from mkdocs_quicktakes.report import Report, write_report
 from mkdocs_quicktakes.search import (
+    KeptPagefindBundle,
     build_pagefind_index,
     configure_pagefind,
     feed_mkdocs_search,
     mark_plain_page,
     search_summary_html,
+    site_pages_digest,
 )
 from mkdocs_quicktakes.seo import PageInfo, PageRef, SiteInfo, absolute_url, needs_answer_text
 from mkdocs_quicktakes.site import SiteBuild, files_to_read_ahead
@@ -95,6 +97,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         self._lookahead: Lookahead[str, PageWork] | None = None
         self._page_heads: dict[str, PageWork] = {}
         self._search_warned = False
+        self._kept_pagefind = KeptPagefindBundle()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Note the command; defining this hook makes MkDocs keep this object across rebuilds.
@@ -103,10 +106,12 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         """
         self._serving = command == "serve"
         self._hint_dirty = self._serving and not dirty
+        self._search_warned = False
 
     def on_shutdown(self) -> None:
         """Write the cache of ``mkdocs serve`` once, when it stops, not after every rebuild."""
         self._stop_helpers()
+        self._kept_pagefind.close()
         if self._serving:
             self._save_cache()
 
@@ -116,7 +121,8 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         # even when disabled, so no page of an earlier build is touched.
         self._takes, self._reads = {}, {}
         self._build, self._report = None, Report()
-        self._search_warned = False
+        if not self._serving:  # one serve session warns once, not at each rebuild
+            self._search_warned = False
         if not self.config.enabled:
             return None
         self._locale = self._resolve_locale(config)
@@ -379,10 +385,18 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
 
     def _index_with_pagefind(self, config: MkDocsConfig) -> None:
         start = time.perf_counter()
+        # Under serve, a rebuild that changed no HTML page gets the last bundle back.
+        digest = site_pages_digest(config.site_dir) if self._serving else ""
+        if digest and self._kept_pagefind.restore(config.site_dir, digest):
+            kept = time.perf_counter() - start
+            log.info(f"no page changed since Pagefind last ran: its index was kept ({kept:.1f} s)")
+            return
         try:
             files = build_pagefind_index(config.site_dir)
         except (OSError, RuntimeError) as error:
             raise PluginError(f"quicktakes: option 'search_engine: pagefind': {error}") from error
+        if digest:
+            self._kept_pagefind.keep(config.site_dir, digest)
         seconds = time.perf_counter() - start
         log.info(f"Pagefind read the {files} HTML files of the site in {seconds:.1f} s")
 

@@ -13,7 +13,10 @@ whole answer (:func:`search_summary_html`).
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
+import shutil
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from html import escape, unescape
@@ -52,6 +55,7 @@ _CONTENT_ELEMENT = re.compile(
 )
 _BODY_ELEMENT = re.compile(r"<body\b")
 _PAGEFIND_BODY = "data-pagefind-body"
+_HTML_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,63 @@ async def _index_site(site_dir: Path) -> int:
         if isinstance(error, OSError):
             raise
         raise RuntimeError(str(error)) from error
+
+
+def site_pages_digest(site_dir: str) -> str:
+    """A digest of every HTML file Pagefind reads in ``site_dir``: paths and bytes.
+
+    HTML comments are left out: Pagefind reads none, and the ``mkdocs`` and ``readthedocs``
+    themes end every page with one holding the build's time.
+    """
+    root = Path(site_dir)
+    digest = hashlib.blake2b(digest_size=20)
+    for path in sorted(root.glob("**/*.html")):
+        relative = path.relative_to(root)
+        if relative.parts[0] == PAGEFIND_FOLDER:
+            continue
+        content = _HTML_COMMENT.sub(b"", path.read_bytes())
+        name = relative.as_posix().encode("utf-8", "surrogateescape")
+        digest.update(b"%d %d %s\0" % (len(name), len(content), name))
+        digest.update(content)
+    return digest.hexdigest()
+
+
+class KeptPagefindBundle:
+    """The last Pagefind bundle of a ``mkdocs serve`` session and the pages it was made from.
+
+    Pagefind cannot update part of its index, and MkDocs empties ``site_dir`` before each
+    rebuild: a rebuild whose HTML pages are byte for byte those of the last indexed build (an
+    edited stylesheet or image, a file saved unchanged) gets the kept bundle back instead of a
+    new run of Pagefind.
+    """
+
+    def __init__(self) -> None:
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
+        self._digest = ""
+
+    def restore(self, site_dir: str, digest: str) -> bool:
+        """Put the kept bundle into ``site_dir`` if it was made from the same pages."""
+        if self._folder is None or digest != self._digest:
+            return False
+        shutil.copytree(
+            Path(self._folder.name) / PAGEFIND_FOLDER,
+            Path(site_dir) / PAGEFIND_FOLDER,
+            dirs_exist_ok=True,
+        )
+        return True
+
+    def keep(self, site_dir: str, digest: str) -> None:
+        """Keep a copy of the bundle just written, made from the pages of ``digest``."""
+        self.close()
+        self._folder = tempfile.TemporaryDirectory(prefix="quicktakes-pagefind-")
+        shutil.copytree(Path(site_dir) / PAGEFIND_FOLDER, Path(self._folder.name) / PAGEFIND_FOLDER)
+        self._digest = digest
+
+    def close(self) -> None:
+        """Remove the kept copy (when ``mkdocs serve`` stops)."""
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder, self._digest = None, ""
 
 
 @dataclass(frozen=True)
