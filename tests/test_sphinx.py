@@ -405,3 +405,49 @@ def test_other_builders_build_without_a_warning(tmp_path: Path, builder: str) ->
     result = sphinx_build(src, tmp_path / "out", "-b", builder)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def search_links(out: Path) -> dict[str, str]:
+    """Each document's title in searchindex.js and the link searchtools.js makes of it.
+
+    Sphinx 8's script, under dirhtml: the listed name plus ``/``, a trailing ``index/`` dropped.
+    """
+    data = json.loads(
+        (out / "searchindex.js").read_text(encoding="utf-8").removeprefix("Search.setIndex(")[:-1]
+    )
+    links = {}
+    for name, title in zip(data["docnames"], data["titles"], strict=True):
+        folder = f"{name}/"
+        if folder == "index/":
+            folder = ""
+        elif folder.endswith("/index/"):
+            folder = folder.removesuffix("index/")
+        links[title] = folder
+    return links
+
+
+def test_search_results_link_to_the_pages_url_also_after_an_incremental_build(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "q.md": quicktake(),  # written at learn/testing/questions/what-is-a-test/
+        "other.md": quicktake(id=2, title="Other", url="/learn/testing/questions/other"),
+        "plain.md": "---\norphan: true\n---\n# Plain\n\nA plain page.\n",
+    }
+    src = make_project(tmp_path, files)
+    out = tmp_path / "out"
+    for build in ("first", "incremental"):
+        result = sphinx_build(src, out)
+        assert result.returncode == 0, (build, result.stderr)
+        links = search_links(out)
+        assert links["What is a test?"] == "learn/testing/questions/what-is-a-test/", build
+        assert links["Other"] == "learn/testing/questions/other/", build
+        assert links["Plain"] == "plain/", build
+        for title, link in links.items():
+            assert (out / link / "index.html").is_file(), (build, title, link)
+        script = (out / "_static" / "searchtools.js").read_text(encoding="utf-8")
+        assert 'docBuilder === "dirhtml"' in script  # the rule search_links follows
+        assert r"dirname.match(/\/index\/$/)" in script
+        # The incremental build writes the plain page again, not the Q&A pages: their entries
+        # are read back from the index the first build wrote.
+        (src / "plain.md").write_text(files["plain.md"] + "Edited.\n", encoding="utf-8")

@@ -24,6 +24,7 @@ from mkdocs_quicktakes.seo import PageInfo, absolute_url
 from mkdocs_quicktakes.source import read_bytes
 from mkdocs_quicktakes.sphinx import settings, site
 from mkdocs_quicktakes.sphinx.article import RELATED, TEMPLATES_DIR, article_nodes, html, partial
+from mkdocs_quicktakes.sphinx.search import PlacedDocnames
 from mkdocs_quicktakes.view import build_view
 
 if TYPE_CHECKING:
@@ -171,6 +172,10 @@ def on_builder_inited(app: Sphinx) -> None:
 
     builder.get_target_uri = get_target_uri  # type: ignore[method-assign]
     builder.get_output_path = get_output_path  # type: ignore[method-assign]
+    # Search results link to the page's url, not to the docname's folder.
+    builder.indexer_format = PlacedDocnames(
+        builder.indexer_format, lambda: site.search_names(site_state(app.env).dests)
+    )
 
 
 def on_env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:

@@ -226,6 +226,20 @@ def placed_url(dest: str) -> str:
     return url_for_dest(dest, directory_urls=True)
 
 
+def search_names(dests: dict[str, str]) -> dict[str, str]:
+    """The name Sphinx's search lists each placed page under, so its link is the page's url.
+
+    ``searchtools.js`` links a name under dirhtml to the name plus ``/``, a trailing
+    ``index/`` dropped: a page at ``a/b/index.html`` is listed as ``a/b/index``. A ``url``
+    ending in ``.html`` has no such name; its result keeps linking to the docname's folder.
+    """
+    return {
+        docname: dest.removesuffix(".html")
+        for docname, dest in dests.items()
+        if dest == "index.html" or dest.endswith("/index.html")
+    }
+
+
 def iter_hubs(state: SiteState) -> Iterator[tuple[str, HubPage]]:
     """Every hub page with its pagename, in a stable order."""
     yield from sorted(state.hubs.items())
