@@ -9,7 +9,7 @@ from mkdocs_quicktakes.budget import DEFAULT_TIME_LIMIT
 from mkdocs_quicktakes.head import check_title_format
 from mkdocs_quicktakes.mathml import MathConversionError, math_macros
 from mkdocs_quicktakes.model import DEFAULT_MAX_ANSWER_BYTES
-from mkdocs_quicktakes.permalinks import url_problem
+from mkdocs_quicktakes.permalinks import site_folder_problem
 from mkdocs_quicktakes.seo import AUTHOR_TYPES, DIGITAL_SOURCE_TYPES, STRUCTURED_DATA_MODES
 from mkdocs_quicktakes.view import safe_href
 
@@ -58,17 +58,9 @@ class SiteFolder(c.Type[str]):
     def run_validation(self, value: object) -> str:
         """Reject folders that could point outside the site or hold unsafe characters."""
         folder = super().run_validation(value).strip()
-        if not folder and not self.placeholder:
-            return ""
-        try:
-            example = folder.format(**({self.placeholder: "x"} if self.placeholder else {}))
-        except (KeyError, IndexError, ValueError) as error:
-            raise base.ValidationError(f"not a valid pattern ({error})") from error
-        if self.placeholder and example == folder:
-            raise base.ValidationError(f"must contain {{{self.placeholder}}}")
-        problem = url_problem(example)
+        problem = site_folder_problem(folder, self.placeholder)
         if problem:
-            raise base.ValidationError(f"expected a folder below the site root, found {problem}")
+            raise base.ValidationError(problem)
         return folder
 
 

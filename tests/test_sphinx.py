@@ -451,3 +451,36 @@ def test_search_results_link_to_the_pages_url_also_after_an_incremental_build(
         # The incremental build writes the plain page again, not the Q&A pages: their entries
         # are read back from the index the first build wrote.
         (src / "plain.md").write_text(files["plain.md"] + "Edited.\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "found"),
+    [
+        ("hub_url", "../{slug}/", "a url with an empty, '.' or '..' part ('..')"),
+        ("hub_url", "learn/{slug}/CON/", "a url with a part Windows cannot hold"),
+        ("hub_url", "learn/", "must contain {slug}"),
+        ("subjects_url", "https://x.org/learn/", "an absolute url with a host"),
+    ],
+)
+def test_unsafe_hub_folders_are_config_warnings_and_the_default_is_used(
+    tmp_path: Path, name: str, value: str, found: str
+) -> None:
+    conf = CONF + f"quicktakes_{name} = {value!r}\n"
+    src = make_project(tmp_path, {"q.md": quicktake()}, conf)
+    strict = sphinx_build(src, tmp_path / "strict")
+    assert strict.returncode != 0
+    assert f"config value 'quicktakes_{name}': " in strict.stderr
+    assert found in strict.stderr
+    assert "Traceback" not in strict.stderr
+    # Without -W the build goes on with the default folder, and writes nothing outside its output.
+    out = tmp_path / "work" / "out"
+    lenient = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-q", "-b", "dirhtml", str(src), str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert lenient.returncode == 0, lenient.stderr
+    assert (out / "learn/testing/index.html").is_file()
+    assert (out / "learn/index.html").is_file()
+    assert sorted(path.name for path in (tmp_path / "work").iterdir()) == ["out"]

@@ -14,6 +14,7 @@ from mkdocs_quicktakes.head import check_title_format
 from mkdocs_quicktakes.labels import labels_for
 from mkdocs_quicktakes.model import DEFAULT_MAX_ANSWER_BYTES
 from mkdocs_quicktakes.page_head import HeadOptions, SiteSettings, site_info
+from mkdocs_quicktakes.permalinks import site_folder_problem
 from mkdocs_quicktakes.reading import ReadSettings
 from mkdocs_quicktakes.render import RenderSettings
 from mkdocs_quicktakes.seo import AUTHOR_TYPES, STRUCTURED_DATA_MODES, needs_answer_text
@@ -73,6 +74,9 @@ CHOICES = {
     "hub_sort": ("date", "score", "title"),
 }
 
+# The folders of the site that options name, checked as under MkDocs, with their placeholder.
+FOLDERS = {"hub_url": "slug", "subjects_url": ""}
+
 
 def check(config: Config) -> list[str]:
     """Problems with the ``quicktakes_*`` values; each bad value is set back to its default.
@@ -87,6 +91,13 @@ def check(config: Config) -> list[str]:
         if error:
             problems.append(f"config value 'quicktakes_{name}': {error}")
             setattr(config, f"quicktakes_{name}", defaults[name])
+    for name, placeholder in FOLDERS.items():
+        folder = str(option(config, name)).strip()
+        error = site_folder_problem(folder, placeholder)
+        if error:
+            problems.append(f"config value 'quicktakes_{name}': {error}")
+            folder = defaults[name]
+        setattr(config, f"quicktakes_{name}", folder)
     for name, allowed in CHOICES.items():
         found = option(config, name)
         if found not in allowed:
