@@ -484,3 +484,44 @@ def test_unsafe_hub_folders_are_config_warnings_and_the_default_is_used(
     assert (out / "learn/testing/index.html").is_file()
     assert (out / "learn/index.html").is_file()
     assert sorted(path.name for path in (tmp_path / "work").iterdir()) == ["out"]
+
+
+def test_incremental_build_writes_only_the_pages_that_show_the_change(tmp_path: Path) -> None:
+    def page(name: str) -> Path:
+        return tmp_path / "out" / "learn" / "testing" / "questions" / name / "index.html"
+
+    alpha = {"id": 7, "title": "Alpha", "url": "/learn/testing/questions/a"}
+    files = {
+        "a.md": quicktake(**alpha),
+        "b.md": quicktake(
+            id=8, title="Beta", url="/learn/testing/questions/b", related_article1=alpha
+        ),
+        "c.md": quicktake(id=9, title="Gamma", url="/learn/testing/questions/c"),
+    }
+    src = make_project(tmp_path, files)
+    assert sphinx_build(src, tmp_path / "out").returncode == 0
+
+    def written() -> dict[str, int]:
+        return {name: page(name).stat().st_mtime_ns for name in ("a", "b", "c")}
+
+    # The answer of a changes: only a is written again (b shows a's title and url, not its answer).
+    before = written()
+    answer = "A new answer mentioning wombatword."
+    (src / "a.md").write_text(quicktake(**alpha, answer=answer), encoding="utf-8")
+    result = sphinx_build(src, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    after = written()
+    assert "wombatword" in page("a").read_text()
+    assert [name for name in after if after[name] != before[name]] == ["a"]
+    # a moves: b, which links to it, is written again; c, unrelated, is not.
+    moved = {**alpha, "url": "/learn/testing/questions/a2"}
+    (src / "a.md").write_text(quicktake(**moved, answer=answer), encoding="utf-8")
+    before = written()
+    result = sphinx_build(src, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    after = {name: page(name).stat().st_mtime_ns for name in ("a2", "b", "c")}
+    assert after["b"] != before["b"]
+    assert after["c"] == before["c"]
+    related = BeautifulSoup(page("b").read_text(), "html.parser")
+    assert [a["href"] for a in related.select(".qt-related__item a")] == ["../a2/"]
+    assert "Alpha" in (tmp_path / "out" / "learn" / "testing" / "index.html").read_text()

@@ -15,7 +15,6 @@ from docutils import nodes
 from sphinx.util import logging
 
 from mkdocs_quicktakes.head import render_head_tags
-from mkdocs_quicktakes.hubs import related_links
 from mkdocs_quicktakes.page_head import question_head_tags
 from mkdocs_quicktakes.reading import FileReader, ReadResult, unreadable
 from mkdocs_quicktakes.render import formula_problems
@@ -132,17 +131,14 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Link the related questions, now that every document and its url are known."""
+    """Link the related questions, resolved against the whole site in ``env-updated``."""
     read = reads(app.env).get(docname)
     if read is None or read.take is None:
         return
     for placeholder in list(doctree.findall(nodes.raw)):
         if not placeholder.get(RELATED):
             continue
-        state = site_state(app.env)
-        as_text = settings.option(app.config, "unresolved_related") == "text"
-        page_url = app.builder.get_target_uri(docname) if site.writes_html_pages(app) else ""
-        related = related_links(state.catalog, read.take, page_url, unresolved_as_text=as_text)
+        related = site_state(app.env).related.get(docname, ())
         view, _ = build_view(read.take, locale=_site(app).locale, labels=_site(app).labels)
         view = replace(view, related=related)
         placeholder.replace_self(html(partial("related", view)) if related else [])
@@ -187,10 +183,12 @@ _changed: dict[int, set[str]] = {}
 
 
 def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Place, catalogue and list the whole site; rewrite every Q&A page when one changed.
+    """Place, catalogue and list the whole site; the Q&A pages to write again though unchanged.
 
-    A change to one question (its title, url, subject, date) can change the related links,
-    breadcrumbs and hubs of others; hubs and feeds are written on every build anyway.
+    A Q&A page shows of the rest of the site only where it is written and its related links
+    (title and url of the questions it names, or text): a page is written again when one of
+    those changed, say because a question it names was renamed, moved or removed. Hubs and
+    feeds are written on every build.
     """
     known = reads(env)
     previous = site_state(env)
@@ -200,6 +198,8 @@ def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     env.quicktakes_site = state  # type: ignore[attr-defined]
     _warn(problems)
     state.catalog = site.build_catalog(app, known, _site(app))
+    as_text = settings.option(app.config, "unresolved_related") == "text"
+    state.related = site.related_by_page(app, known, state.catalog, unresolved_as_text=as_text)
     state.excerpts = {read.take.src_uri: read.excerpt for read in known.values() if read.take}
     state.hubs, warnings = site.hub_pages(app, state, found)
     for warning in warnings:
@@ -207,11 +207,7 @@ def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     state.feeds = site.feeds(app, state, _site(app))
     site.remove_stale(app, previous, state)
     changed = _changed.pop(id(env), set())
-    removed = set(previous.catalog.entries and [e.take.src_uri for e in previous.catalog.entries])
-    removed -= {read.take.src_uri for read in known.values() if read.take}
-    if changed & set(known) or removed:
-        return sorted(set(known) - changed)
-    return []
+    return sorted(site.shown_changed(previous, state, set(known) - changed))
 
 
 def on_html_collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:

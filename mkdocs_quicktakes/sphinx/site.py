@@ -17,7 +17,13 @@ import jinja2
 from mkdocs_quicktakes.catalog import Catalog, Entry, HubOptions, HubPage
 from mkdocs_quicktakes.feeds import FeedOptions, feed_files
 from mkdocs_quicktakes.head import render_head_tags
-from mkdocs_quicktakes.hubs import HubContext, build_hub_view, build_subjects_view, hub_title
+from mkdocs_quicktakes.hubs import (
+    HubContext,
+    build_hub_view,
+    build_subjects_view,
+    hub_title,
+    related_links,
+)
 from mkdocs_quicktakes.page_head import hub_page_head
 from mkdocs_quicktakes.permalinks import Move, assign_dests, url_for_dest
 from mkdocs_quicktakes.seo import absolute_url
@@ -32,6 +38,7 @@ if TYPE_CHECKING:
     from mkdocs_quicktakes.model import Problem
     from mkdocs_quicktakes.reading import ReadResult
     from mkdocs_quicktakes.sphinx.settings import Site
+    from mkdocs_quicktakes.view import RelatedView
 
 HUB_LAYOUTS = Path(__file__).parent / "templates" / "hubs"
 
@@ -48,6 +55,8 @@ class SiteState:
     excerpts: dict[str, str] = field(default_factory=dict)
     feeds: dict[str, str] = field(default_factory=dict)
     """The XML of every feed, by path relative to the output folder."""
+    related: dict[str, tuple[RelatedView, ...]] = field(default_factory=dict)
+    """The related questions each Q&A page shows, resolved, by docname."""
 
     def outputs(self, app: Sphinx) -> set[Path]:
         """Every file this state has the builder write for Q&A pages, hubs and feeds."""
@@ -135,6 +144,33 @@ def build_catalog(app: Sphinx, reads: dict[str, ReadResult], site: Site) -> Cata
         if read.take is not None
     ]
     return Catalog(entries, options)
+
+
+def related_by_page(
+    app: Sphinx, reads: dict[str, ReadResult], catalog: Catalog, *, unresolved_as_text: bool
+) -> dict[str, tuple[RelatedView, ...]]:
+    """The related questions of every Q&A page, linked relative to the page where it is written."""
+    html_pages = writes_html_pages(app)
+    return {
+        name: related_links(
+            catalog,
+            read.take,
+            app.builder.get_target_uri(name) if html_pages else "",
+            unresolved_as_text=unresolved_as_text,
+        )
+        for name, read in reads.items()
+        if read.take is not None
+    }
+
+
+def shown_changed(previous: SiteState, state: SiteState, pages: set[str]) -> set[str]:
+    """Of ``pages``, those whose output path or related questions differ between the states."""
+    return {
+        name
+        for name in pages
+        if previous.dests.get(name) != state.dests.get(name)
+        or previous.related.get(name) != state.related.get(name)
+    }
 
 
 def hub_pages(
