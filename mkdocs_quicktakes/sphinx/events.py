@@ -156,18 +156,27 @@ def on_builder_inited(app: Sphinx) -> None:
     if not site.directory_urls(app):
         return
     builder = cast("DirectoryHTMLBuilder", app.builder)
-    target_uri, output_path = builder.get_target_uri, builder.get_output_path
+    target_uri = builder.get_target_uri
+    # Sphinx 8.2 writes a page at get_output_path(), 8.1 at get_outfilename() (a str).
+    method = "get_output_path" if hasattr(builder, "get_output_path") else "get_outfilename"
+    output_path = getattr(builder, method)
 
     def get_target_uri(docname: str, typ: str | None = None) -> str:
         dest = site_state(app.env).dests.get(docname)
         return site.placed_url(dest) if dest else target_uri(docname, typ)
 
-    def get_output_path(pagename: str, /) -> Path:
+    def get_output_path(pagename: str, /) -> Any:
         dest = site_state(app.env).dests.get(pagename)
-        return Path(builder.outdir, dest) if dest else output_path(pagename)
+        if not dest:
+            return output_path(pagename)
+        return (
+            Path(builder.outdir, dest)
+            if method == "get_output_path"
+            else f"{builder.outdir}/{dest}"
+        )
 
     builder.get_target_uri = get_target_uri  # type: ignore[method-assign]
-    builder.get_output_path = get_output_path  # type: ignore[method-assign]
+    setattr(builder, method, get_output_path)
     # Search results link to the page's url, not to the docname's folder.
     builder.indexer_format = PlacedDocnames(
         builder.indexer_format, lambda: site.search_names(site_state(app.env).dests)

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from sphinx.application import Sphinx
+    from sphinx.builders import Builder
 
     from mkdocs_quicktakes.model import Problem
     from mkdocs_quicktakes.reading import ReadResult
@@ -62,7 +63,7 @@ class SiteState:
         """Every file this state has the builder write for Q&A pages, hubs and feeds."""
         builder = app.builder
         paths = {Path(builder.outdir, dest) for dest in self.dests.values()}
-        paths.update(Path(builder.get_output_path(name)) for name in self.hubs)  # type: ignore[attr-defined]
+        paths.update(output_path(builder, name) for name in self.hubs)
         paths.update(Path(builder.outdir, path) for path in self.feeds)
         return paths
 
@@ -81,7 +82,21 @@ def remove_stale(app: Sphinx, previous: SiteState, state: SiteState) -> None:
 
 def writes_html_pages(app: Sphinx) -> bool:
     """Whether the builder writes one HTML page per document (html, dirhtml): hubs need that."""
-    return app.builder.format == "html" and hasattr(app.builder, "get_output_path")
+    builder = app.builder
+    return builder.format == "html" and _output_method(builder) is not None
+
+
+def output_path(builder: Builder, pagename: str) -> Path:
+    """Where an HTML builder writes a page."""
+    return Path(getattr(builder, _output_method(builder) or "")(pagename))
+
+
+def _output_method(builder: Builder) -> str | None:
+    # Sphinx 8.2: get_output_path (a Path); 8.1: get_outfilename (a str).
+    for name in ("get_output_path", "get_outfilename"):
+        if hasattr(builder, name):
+            return name
+    return None
 
 
 def directory_urls(app: Sphinx) -> bool:
