@@ -196,8 +196,8 @@ def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
     A Q&A page shows of the rest of the site only where it is written and its related links
     (title and url of the questions it names, or text): a page is written again when one of
-    those changed, say because a question it names was renamed, moved or removed. Hubs and
-    feeds are written on every build.
+    those changed, say because a question it names moved or was removed. Hubs and feeds are
+    written on every build.
     """
     known = reads(env)
     previous = site_state(env)
