@@ -214,6 +214,11 @@ class QuickTakesConfig(base.Config):
     indexes the built site and the theme's search box queries it, loading only what a query needs
     (for large sites; MkDocs' ``search`` plugin is then not needed)."""
 
+    search_date_sort = c.Type(bool, default=True)
+    """With ``search_engine: pagefind``, give Pagefind each Q&A page's date as the sort key
+    ``date``; ``false`` leaves it out, which keeps the metadata every first query downloads
+    smaller (about 0.23 MiB less at 100,000 pages). The search box itself does not sort by date."""
+
     search_text = c.Choice(("full", "summary"), default="full")
     """What MkDocs' ``search`` plugin indexes of a Q&A page: the ``full`` answer, or a ``summary``
     (question, description, keywords and the answer's headings) for a smaller index."""

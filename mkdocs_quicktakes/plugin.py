@@ -256,6 +256,8 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         Every page is read and rendered by now, so all they depend on is known.
         """
         self._stop_helpers()
+        # Read by the byline partial (under Sphinx it is not defined: the sort key stays).
+        env.globals["qt_date_sort"] = self.config.search_date_sort
         if self._takes:
             _check_template(env, self.config.template)
         if len(self._takes) < LOOKAHEAD_PAGES or self.config.workers == 1:

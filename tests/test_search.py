@@ -168,6 +168,18 @@ def test_pagefind_sorts_by_date(pagefind_site: Site) -> None:
     assert 'data-pagefind-sort="date[datetime]" datetime="2025-01-28"' in html
 
 
+def test_search_date_sort_false_leaves_the_sort_key_out(build_site: BuildSite) -> None:
+    plugins = [{"quicktakes": {"search_engine": "pagefind", "search_date_sort": False}}]
+    site = build_site(PAGES, extra={"plugins": plugins})
+    meta = next((site.site_dir / "pagefind").glob("pagefind.*.pf_meta"))
+    assert b"date" not in gzip.decompress(meta.read_bytes())
+    html = site.text(PAGE_URL + "index.html")
+    assert 'datetime="2025-01-28"' in html
+    assert "data-pagefind-sort" not in html
+    # The date is still shown and the page still found.
+    assert "zebrafishword" in pagefind_fragments(site.site_dir)["/" + PAGE_URL]["content"]
+
+
 @pytest.mark.parametrize("theme", ["mkdocs", "readthedocs", "material"])
 def test_pagefind_wires_the_themes_search_box_without_mkdocs_search(
     build_site: BuildSite, theme: str
