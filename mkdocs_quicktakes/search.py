@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 import re
 import shutil
 import tempfile
@@ -141,6 +142,8 @@ async def _index_site(site_dir: Path) -> int:
     from pagefind.index import PagefindIndex
 
     output = site_dir / PAGEFIND_FOLDER
+    # Into an empty folder: no file of an earlier bundle (a --dirty build) is left or rewritten.
+    shutil.rmtree(output, ignore_errors=True)
     try:
         async with PagefindIndex(config={"output_path": str(output)}) as index:
             done = await index.add_directory(str(site_dir), glob="**/*.html")
@@ -189,25 +192,46 @@ class KeptPagefindBundle:
         """Put the kept bundle into ``site_dir`` if it was made from the same pages."""
         if self._folder is None or digest != self._digest:
             return False
-        shutil.copytree(
-            Path(self._folder.name) / PAGEFIND_FOLDER,
-            Path(site_dir) / PAGEFIND_FOLDER,
-            dirs_exist_ok=True,
-        )
+        target = Path(site_dir) / PAGEFIND_FOLDER
+        shutil.rmtree(target, ignore_errors=True)  # what a --dirty rebuild left
+        _link_tree(Path(self._folder.name) / PAGEFIND_FOLDER, target)
         return True
 
     def keep(self, site_dir: str, digest: str) -> None:
-        """Keep a copy of the bundle just written, made from the pages of ``digest``."""
+        """Keep the bundle just written, made from the pages of ``digest``."""
         self.close()
-        self._folder = tempfile.TemporaryDirectory(prefix="quicktakes-pagefind-")
-        shutil.copytree(Path(site_dir) / PAGEFIND_FOLDER, Path(self._folder.name) / PAGEFIND_FOLDER)
-        self._digest = digest
+        # Beside site_dir, so the kept files can be hard links on the same file system.
+        try:
+            folder = tempfile.TemporaryDirectory(
+                prefix="quicktakes-pagefind-", dir=Path(site_dir).resolve().parent
+            )
+        except OSError:
+            folder = tempfile.TemporaryDirectory(prefix="quicktakes-pagefind-")
+        _link_tree(Path(site_dir) / PAGEFIND_FOLDER, Path(folder.name) / PAGEFIND_FOLDER)
+        self._folder, self._digest = folder, digest
 
     def close(self) -> None:
         """Remove the kept copy (when ``mkdocs serve`` stops)."""
         if self._folder is not None:
             self._folder.cleanup()
             self._folder, self._digest = None, ""
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """Hard links at ``target`` to the files of ``source``; copies where links are refused.
+
+    Links are safe: no bundle file is ever written twice, as Pagefind writes each bundle into an
+    emptied folder (:func:`build_pagefind_index`) and MkDocs empties ``site_dir`` (unlinks, not
+    truncates) before a rebuild.
+    """
+
+    def link(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(source, target, copy_function=link)
 
 
 @dataclass(frozen=True)
