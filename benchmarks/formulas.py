@@ -35,13 +35,13 @@ import frontmatter
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import write_corpus
 
-from mkdocs_quicktakes import mathml
-from mkdocs_quicktakes.answer import prepare_answer
+from mkdocs_quicktakes.answer import math as mathml
+from mkdocs_quicktakes.answer.prepare import prepare_answer
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from mkdocs_quicktakes.answer import MathSpan
+    from mkdocs_quicktakes.answer.placeholders import MathSpan
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -62,7 +62,7 @@ def formulas_of(paths: list[Path]) -> list[Page]:
 def converter_before(commit: str) -> Callable[[str, bool], str]:
     """The plugin's uncached ``latex_to_mathml`` at ``commit``, as it ran then."""
     source = subprocess.run(
-        ["git", "show", f"{commit}:mkdocs_quicktakes/mathml.py"],
+        ["git", "show", f"{commit}:mkdocs_quicktakes/answer/math.py"],
         cwd=REPO,
         check=True,
         capture_output=True,

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import frontmatter
 import pytest
-from conftest import CORPUS, EXAMPLE_CONFIGS, SEED, build_config_file, build_pages, shared_files
+from conftest import EXAMPLE_CONFIGS, SOURCES, build_config_file, build_pages
 from test_browser import (
     ARTIFACTS,
     CASE_IDS,
@@ -41,7 +41,6 @@ pytestmark = pytest.mark.clients
 
 CHEMISTRY = "learn/chemistry/questions/how-many-molecules-are-in-36-g-of-water/"
 """The example page with every kind of formula of the issue."""
-SOURCES = [*shared_files(CORPUS), *shared_files(SEED)]
 TABS = 8
 """Real pages loaded at once."""
 

@@ -14,10 +14,9 @@ import markdown
 import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
-from conftest import CORPUS, SEED, shared_files
+from conftest import SOURCES
 
-from mkdocs_quicktakes.answer import MathSpan, math_placeholder, new_math_token, prepare_answer
-from mkdocs_quicktakes.mathml import (
+from mkdocs_quicktakes.answer.math import (
     MathConversionError,
     MathMacros,
     check_mathml,
@@ -28,11 +27,12 @@ from mkdocs_quicktakes.mathml import (
     math_macros,
     plain_text_of_math,
 )
+from mkdocs_quicktakes.answer.placeholders import MathSpan, math_placeholder, new_math_token
+from mkdocs_quicktakes.answer.prepare import prepare_answer
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-SOURCES = [*shared_files(CORPUS), *shared_files(SEED)]
 HTML_ENTITIES = {"&ApplyFunction;": "\u2061"}  # the one HTML entity math-core writes
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from mkdocs_quicktakes.source import decode_source, parse_front_matter
+from mkdocs_quicktakes.records.source import decode_source, parse_front_matter
 
 
 def test_bom_and_crlf_are_normal_input() -> None:
