@@ -169,11 +169,8 @@ def on_builder_inited(app: Sphinx) -> None:
         dest = site_state(app.env).dests.get(pagename)
         if not dest:
             return output_path(pagename)
-        return (
-            Path(builder.outdir, dest)
-            if method == "get_output_path"
-            else f"{builder.outdir}/{dest}"
-        )
+        path = Path(builder.outdir, dest)
+        return path if method == "get_output_path" else str(path)
 
     builder.get_target_uri = get_target_uri  # type: ignore[method-assign]
     setattr(builder, method, get_output_path)
