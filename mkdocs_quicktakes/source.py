@@ -48,6 +48,12 @@ _FIRST_YAML_LINE = 2
 # decides whether checking 10,000 files takes two seconds or thirty.
 _LibyamlLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR_TAG = "tag:yaml.org,2002:str"
+_MAP_TAG = "tag:yaml.org,2002:map"
+# The tags of short plain scalars, which depend on the text alone (no path resolvers): the keys
+# and small values every file repeats. Bounded, and emptied when full.
+_RESOLVED: dict[str, str] = {}
+_RESOLVED_LENGTH = 40
+_RESOLVED_COUNT = 4096
 MAX_EXPANDED_VALUES = 10_000
 """The most values a front matter may hold once its YAML aliases are expanded.
 
@@ -59,25 +65,59 @@ _UNCLOSED_KEY = re.compile(r"[ \t]*[\w\"'-][^\n]*:(?:[ \t]|$)", re.MULTILINE)
 
 
 class _Loader(_LibyamlLoader):  # type: ignore[valid-type,misc]
-    """The safe loader, with text values taken straight from the parsed node, and guards.
+    """The safe loader, building text values and text-keyed mappings itself, with guards.
 
     Nearly every node of a front matter is text, and PyYAML's constructor, written in Python,
-    spends three calls on each to return the node's value; that is a fifth of reading a file.
-    It also notes keys written twice (YAML keeps the last without a word), keeps a date YAML
-    cannot build (``2025-13-45``) or a number Python will not convert (5,000 digits) as text,
-    so the schema names it, and refuses aliases that expand to too many values.
+    spends three calls on each to return the node's value, and builds each mapping twice
+    through a generator; that is most of reading a file. A mapping whose keys are all text is
+    built here in one loop instead, which also tells for free whether a key came twice (YAML
+    keeps the last without a word). The loader also keeps a date YAML cannot build
+    (``2025-13-45``) or a number Python will not convert (5,000 digits) as text, so the schema
+    names it, and notes aliases, so that their expansion can be sized.
     """
 
     duplicates: list[tuple[str, int]]
     """Set by :func:`load_yaml`; an ``__init__`` of its own would cost every file a call."""
     aliases = False
 
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        """The tag of a node, remembered for short plain scalars: keys repeat in every file."""
+        if kind is yaml.ScalarNode and implicit[0] and len(value) <= _RESOLVED_LENGTH:
+            tag = _RESOLVED.get(value)
+            if tag is None:
+                if len(_RESOLVED) >= _RESOLVED_COUNT:
+                    _RESOLVED.clear()
+                tag = _RESOLVED[value] = super().resolve(kind, value, implicit)
+            return tag
+        return cast("str", super().resolve(kind, value, implicit))
+
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        if node.tag == _STR_TAG and type(node) is yaml.ScalarNode:
+        if type(node) is yaml.ScalarNode and node.tag == _STR_TAG:
             return node.value
         if node in self.constructed_objects:  # a second use of a value: an alias
             self.aliases = True
+            return self.constructed_objects[node]
+        if type(node) is yaml.MappingNode and node.tag == _MAP_TAG:
+            keys = [
+                k.value for k, _ in node.value if type(k) is yaml.ScalarNode and k.tag == _STR_TAG
+            ]
+            if len(keys) == len(node.value):
+                return self._text_keyed_mapping(node, keys)
         return super().construct_object(node, deep)
+
+    def _text_keyed_mapping(self, node: yaml.MappingNode, keys: list[str]) -> dict[str, Any]:
+        """The mapping of a node whose keys are all text: no merge key, nothing to hash-check."""
+        mapping: dict[str, Any] = {}
+        # Registered before its values, as PyYAML does, so an alias inside finds it.
+        self.constructed_objects[node] = mapping
+        for key, (_, value) in zip(keys, node.value, strict=True):
+            if type(value) is yaml.ScalarNode and value.tag == _STR_TAG:
+                mapping[key] = value.value
+            else:
+                mapping[key] = self.construct_object(value)
+        if len(mapping) != len(keys):  # fewer keys than pairs: some key came twice
+            self._note_duplicates(node)
+        return mapping
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         mapping: dict[Any, Any] = super().construct_mapping(node, deep)
