@@ -296,9 +296,42 @@ def test_the_converter_decides_what_is_a_command(name: str) -> None:
     except math_core.LatexError as error:
         known = "Unknown command" not in str(error)
     assert latex_command_known(name) is known
-    prepared = prepare_answer(f"$a \\{name} b$")
-    # Unknown, it is a line break, and a formula broken over lines is no inline formula.
-    assert any(f"\\{name}" in span.source for span in prepared.math) is known
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        ("nequiv", True),  # known to math-core
+        ("nabla", True),
+        ("napprox", True),  # unknown, but "n" then a command math-core knows (\approx)
+        ("nsimeq", True),
+        ("nsin", True),
+        ("nx", False),  # a line break, then the variable x
+        ("nope", False),  # a line break, then the letters o, p, e
+        ("nab", False),
+    ],
+)
+def test_backslash_n_inside_math_is_a_command_or_a_line_break(name: str, kept: bool) -> None:
+    prepared = prepare_answer(f"$$a \\{name} b$$")
+    [span] = prepared.math
+    assert (f"\\{name}" in span.source) is kept
+    assert ("\n" in span.source) is not kept
+
+
+@pytest.mark.parametrize("formula", ["$a \\napprox b$", "$$x \\nsimeq y$$"])
+def test_a_negation_math_core_does_not_know_is_shown_as_source_with_a_warning(
+    build_site: BuildSite, formula: str
+) -> None:
+    site = build(build_site, quicktake(answer=f"Is {formula} true?"))
+    page = site.soup(BAD_PAGE)
+    code = page.find("code", class_="qt-math-error")
+    assert code is not None
+    assert code.get_text() == formula  # the TeX as written: no line break, no lost backslash
+    assert page.find("math") is None
+    assert "true?" in page.get_text()
+    [warning] = [m for m in site.messages() if "bad.md" in m]
+    assert "Unknown command" in warning
+    assert formula in warning
 
 
 def test_nequiv_renders_as_a_formula(build_site: BuildSite) -> None:
