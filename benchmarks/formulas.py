@@ -8,7 +8,9 @@ every formula of every answer, as the plugin finds them, and converts them all, 
   latex2mathml, parsing and checking the result;
 - **after**: today's ``latex_to_mathml`` (math-core, the allowlist check, the ``mstyle`` step);
 - **latex2mathml alone** and **math-core alone**: the two converters without the plugin's
-  steps around them.
+  steps around them;
+- with ``--previous COMMIT``, also the plugin's math-core ``latex_to_mathml`` at that commit,
+  to measure a change to the steps around math-core against the code before it.
 
 The four take turns, ``--rounds`` times, so a busy machine slows them alike; each figure is the
 median round. It reports the cost per formula, per page (all formulas of a page) and per
@@ -161,6 +163,9 @@ def generated_pages(count: int) -> list[Page]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--before", default="a6f3b23", help="commit of the latex2mathml plugin")
+    parser.add_argument(
+        "--previous", help="also a commit of the math-core plugin, to compare a change with"
+    )
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--generated", type=int, default=1000, help="generated pages")
     args = parser.parse_args()
@@ -170,6 +175,8 @@ def main() -> None:
         "latex2mathml alone": converter_latex2mathml(),
         "math-core alone": converter_math_core(),
     }
+    if args.previous:
+        converters[f"math-core (plugin at {args.previous})"] = converter_before(args.previous)
     real = sorted((SHARED / "corpus" / "real").glob("*.md")) + sorted(
         (SHARED / "seed").glob("*.md")
     )
