@@ -346,6 +346,17 @@ def test_a_negation_math_core_does_not_know_is_shown_as_source_with_a_warning(
     assert formula in warning
 
 
+def test_a_negation_declared_in_math_macros_is_drawn(build_site: BuildSite) -> None:
+    macros = {"napprox": "\\not\\approx"}
+    site = build(
+        build_site, quicktake(answer="Is $a \\napprox b$ true?"), plugin={"math_macros": macros}
+    )
+    formula = site.soup(BAD_PAGE).find("math")
+    assert formula is not None
+    assert "≉" in formula.get_text()
+    assert not [m for m in site.messages() if "bad.md" in m]
+
+
 def test_nequiv_renders_as_a_formula(build_site: BuildSite) -> None:
     site = build(build_site, quicktake(answer="$a \\nequiv b$"))
     formula = site.soup(BAD_PAGE).find("math")
