@@ -206,6 +206,16 @@ def test_equals_signs_of_aligned_rows_line_up(
     assert max(lefts) - min(lefts) <= 1
 
 
+def assert_covers(stroke: dict[str, float], struck: dict[str, float]) -> None:
+    """The stroke has a size and covers what it strikes through (to 1 px)."""
+    assert stroke["width"] > 0
+    assert stroke["height"] > 0
+    assert stroke["left"] <= struck["left"] + 1
+    assert stroke["right"] >= struck["right"] - 1
+    assert stroke["top"] <= struck["top"] + 1
+    assert stroke["bottom"] >= struck["bottom"] - 1
+
+
 @pytest.mark.parametrize(("theme", "scheme"), CASES, ids=CASE_IDS)
 def test_cancelled_letters_have_a_visible_stroke_across_them(
     chemistry: Callable[[str, str], dict[str, Any]], theme: str, scheme: str
@@ -213,14 +223,7 @@ def test_cancelled_letters_have_a_visible_stroke_across_them(
     found = chemistry(theme, scheme)
     assert len(found["strikes"]) == 4  # two grams, two moles
     for strike in found["strikes"]:
-        stroke, struck = strike["stroke"], strike["struck"]
-        assert stroke["width"] > 0
-        assert stroke["height"] > 0
-        # The stroke covers what it cancels.
-        assert stroke["left"] <= struck["left"] + 1
-        assert stroke["right"] >= struck["right"] - 1
-        assert stroke["top"] <= struck["top"] + 1
-        assert stroke["bottom"] >= struck["bottom"] - 1
+        assert_covers(strike["stroke"], strike["struck"])
         assert "gradient" in strike["image"]
     assert found["stroke_visible"]
 
@@ -288,15 +291,6 @@ def strokes_change_pixels(page: Page, notation: str) -> bool:
     without = enclose.screenshot()
     hide.evaluate_all("strokes => strokes.forEach(s => { s.style.visibility = ''; })")
     return with_strokes != without
-
-
-def assert_covers(stroke: dict[str, float], struck: dict[str, float]) -> None:
-    assert stroke["width"] > 0
-    assert stroke["height"] > 0
-    assert stroke["left"] <= struck["left"] + 1
-    assert stroke["right"] >= struck["right"] - 1
-    assert stroke["top"] <= struck["top"] + 1
-    assert stroke["bottom"] >= struck["bottom"] - 1
 
 
 @pytest.mark.parametrize(("theme", "scheme"), CASES, ids=CASE_IDS)
