@@ -21,6 +21,7 @@ the plugin any more: install it beside it to run this (``pip install latex2mathm
 from __future__ import annotations
 
 import argparse
+import inspect
 import platform
 import statistics
 import subprocess
@@ -37,13 +38,13 @@ import frontmatter
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import write_corpus
 
-from mkdocs_quicktakes import mathml
-from mkdocs_quicktakes.answer import prepare_answer
+from mkdocs_quicktakes.answer import math as mathml
+from mkdocs_quicktakes.answer.prepare import prepare_answer
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from mkdocs_quicktakes.answer import MathSpan
+    from mkdocs_quicktakes.answer.placeholders import MathSpan
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -62,19 +63,31 @@ def formulas_of(paths: list[Path]) -> list[Page]:
 
 
 def converter_before(commit: str) -> Callable[[str, bool], str]:
-    """The plugin's uncached ``latex_to_mathml`` at ``commit``, as it ran then."""
-    source = subprocess.run(
-        ["git", "show", f"{commit}:mkdocs_quicktakes/mathml.py"],
-        cwd=REPO,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    """The plugin's uncached ``latex_to_mathml`` at ``commit``, as it ran then.
+
+    Before the package was split into layers (issue 15) the module was ``mathml.py`` and took
+    the placeholder helpers from ``answer.py``; they are imported from where they are now.
+    """
+    source = ""
+    for path in ("mkdocs_quicktakes/answer/math.py", "mkdocs_quicktakes/mathml.py"):
+        shown = subprocess.run(
+            ["git", "show", f"{commit}:{path}"], cwd=REPO, capture_output=True, text=True
+        )
+        if shown.returncode == 0:
+            source = shown.stdout
+            break
+    else:
+        raise SystemExit(f"{commit} has no mathml.py nor answer/math.py")
+    source = source.replace(
+        "from mkdocs_quicktakes.answer import", "from mkdocs_quicktakes.answer.placeholders import"
+    )
     module = types.ModuleType("mathml_before")
     module.__dict__["__name__"] = "mathml_before"
     exec(compile(source, f"{commit}:mathml.py", "exec"), module.__dict__)
-    cached = module.__dict__["_cached_mathml"]
-    return cached.__wrapped__  # type: ignore[no-any-return]
+    uncached = module.__dict__["_cached_mathml"].__wrapped__
+    if "macros" in inspect.signature(uncached).parameters:  # math-core, with math_macros
+        return lambda tex, display: uncached(tex, display, ())  # type: ignore[no-any-return]
+    return uncached  # type: ignore[no-any-return]
 
 
 def converter_latex2mathml() -> Callable[[str, bool], str]:

@@ -35,7 +35,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import write_corpus
 
-from mkdocs_quicktakes.answer import decode_newlines
+from mkdocs_quicktakes.answer.decode import decode_newlines
 
 REPO = Path(__file__).resolve().parents[1]
 PERFORMANCE_PAGE = REPO / "docs" / "performance.md"

@@ -20,8 +20,8 @@ REAL = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
 
 _READER = """
 import json, resource, sys, time
-from mkdocs_quicktakes.reading import FileReader, ReadSettings
-from mkdocs_quicktakes.render import RenderSettings
+from mkdocs_quicktakes.site.reading import FileReader, ReadSettings
+from mkdocs_quicktakes.answer.render import RenderSettings
 data = open(sys.argv[1], "rb").read()
 render = RenderSettings(extensions=("toc", "tables", "fenced_code"))
 reader = FileReader(ReadSettings(render=render))

@@ -1,3 +1,3 @@
 """MkDocs plugin that turns QuickTakes Q&A files into a themed static Q&A site."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -11,59 +11,36 @@ problems, 2 for a usage error.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mkdocs_quicktakes.budget import DEFAULT_TIME_LIMIT
-from mkdocs_quicktakes.catalog import Catalog, Entry
-from mkdocs_quicktakes.dates import resolve_locale
-from mkdocs_quicktakes.feeds import generated_outputs
-from mkdocs_quicktakes.model import DEFAULT_MAX_ANSWER_BYTES
-from mkdocs_quicktakes.permalinks import Move, assign_dests, url_for_dest
-from mkdocs_quicktakes.reading import FileReader, ReadSettings, unreadable
-from mkdocs_quicktakes.render import RenderSettings
-from mkdocs_quicktakes.report import Report, render_json, render_text
-from mkdocs_quicktakes.source import read_bytes
-from mkdocs_quicktakes.view import format_byline_date
+from mkdocs_quicktakes.answer.budget import DEFAULT_TIME_LIMIT
+from mkdocs_quicktakes.answer.render import RenderSettings
+from mkdocs_quicktakes.html.views import format_byline_date
+from mkdocs_quicktakes.records.dates import resolve_locale
+from mkdocs_quicktakes.records.model import DEFAULT_MAX_ANSWER_BYTES
+from mkdocs_quicktakes.records.report import Report, render_json, render_text
+from mkdocs_quicktakes.records.source import read_bytes
+from mkdocs_quicktakes.site.catalog import Catalog, Entry
+from mkdocs_quicktakes.site.feeds import generated_outputs
+from mkdocs_quicktakes.site.permalinks import Move, assign_dests, url_for_dest
+from mkdocs_quicktakes.site.reading import FileReader, ReadSettings, unreadable
+from mkdocs_quicktakes.site.walk import markdown_files
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-    from mkdocs_quicktakes.model import Problem, QuickTake
-    from mkdocs_quicktakes.source import CheckedFile
+    from mkdocs_quicktakes.records.model import Problem, QuickTake
+    from mkdocs_quicktakes.records.source import CheckedFile
 
 MKDOCS_EXTENSIONS = ("toc", "tables", "fenced_code")
 """MkDocs' own Markdown extensions, which every site has: answers are rendered with them."""
 THEME_PAGES = ("404.html", "sitemap.xml")
 """The pages MkDocs' built-in themes make from templates."""
 _PLUGIN_THEME = Path(__file__).parent / "templates"
-# The file endings MkDocs reads as Markdown.
-MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-
-
-def markdown_files(docs_dir: Path) -> Iterator[tuple[Path, str]]:
-    """Every Markdown file MkDocs would build, with its path relative to ``docs_dir``.
-
-    Like MkDocs' default ``exclude_docs``: no dot-files or dot-folders, no top-level
-    ``templates/`` folder. Sorted, so reports are stable.
-    """
-    for folder, dirs, names in os.walk(docs_dir):
-        relative = Path(folder).relative_to(docs_dir)
-        dirs[:] = sorted(
-            d for d in dirs if not d.startswith(".") and (relative.parts or d != "templates")
-        )
-        for name in sorted(names):
-            if not name.startswith(".") and name.lower().endswith(MARKDOWN_SUFFIXES):
-                yield Path(folder, name), _printable((relative / name).as_posix())
-
-
-def _printable(src_uri: str) -> str:
-    r"""A path as text any terminal can print: bytes of a name that is not UTF-8 as ``\xe9``."""
-    return src_uri.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def check_docs(
@@ -75,7 +52,7 @@ def check_docs(
     """Validate every Markdown file under ``docs_dir`` and the links between them.
 
     Each file is read, checked and its answer rendered by the build's own reader
-    (:class:`~mkdocs_quicktakes.reading.FileReader`), with MkDocs' default extensions.
+    (:class:`~mkdocs_quicktakes.site.reading.FileReader`), with MkDocs' default extensions.
 
     Args:
         docs_dir: The site's ``docs_dir``.

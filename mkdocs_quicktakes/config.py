@@ -5,13 +5,17 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
-from mkdocs_quicktakes.budget import DEFAULT_TIME_LIMIT
-from mkdocs_quicktakes.head import check_title_format
-from mkdocs_quicktakes.mathml import MathConversionError, math_macros
-from mkdocs_quicktakes.model import DEFAULT_MAX_ANSWER_BYTES
-from mkdocs_quicktakes.permalinks import url_problem
-from mkdocs_quicktakes.seo import AUTHOR_TYPES, DIGITAL_SOURCE_TYPES, STRUCTURED_DATA_MODES
-from mkdocs_quicktakes.view import safe_href
+from mkdocs_quicktakes.answer.budget import DEFAULT_TIME_LIMIT
+from mkdocs_quicktakes.answer.math import MathConversionError, math_macros
+from mkdocs_quicktakes.html.head import check_title_format
+from mkdocs_quicktakes.html.metadata import (
+    AUTHOR_TYPES,
+    DIGITAL_SOURCE_TYPES,
+    STRUCTURED_DATA_MODES,
+)
+from mkdocs_quicktakes.html.views import safe_href
+from mkdocs_quicktakes.records.model import DEFAULT_MAX_ANSWER_BYTES
+from mkdocs_quicktakes.site.permalinks import url_problem
 
 
 class WholeNumber(c.Type[int]):

@@ -17,18 +17,16 @@ import yaml
 from bs4 import BeautifulSoup, Comment, Tag
 from conftest import CORPUS, SEED, shared_files
 
-from mkdocs_quicktakes import answer as answer_module
-from mkdocs_quicktakes.answer import (
-    MathSpan,
-    NestedFences,
-    PreparedAnswer,
-    decode_newlines,
-    prepare_answer,
-    repair_mojibake,
-)
+from mkdocs_quicktakes.answer.decode import decode_newlines
+from mkdocs_quicktakes.answer.placeholders import MathSpan, PreparedAnswer
+from mkdocs_quicktakes.answer.prepare import prepare_answer
+from mkdocs_quicktakes.records import mojibake as mojibake_module
+from mkdocs_quicktakes.records.mojibake import repair_mojibake
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from mkdocs_quicktakes.answer.blocks import NestedFences
 
 # nested_fences mode -> the Markdown extensions of a site that would choose it
 RENDERINGS: dict[NestedFences, list[str]] = {
@@ -98,7 +96,7 @@ def test_ascii_text_skips_ftfy(monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(*_: object) -> str:
         raise AssertionError("ftfy called on ASCII text")
 
-    monkeypatch.setattr(answer_module.ftfy, "fix_text", fail)
+    monkeypatch.setattr(mojibake_module.ftfy, "fix_text", fail)
     assert repair_mojibake("plain ASCII \\n text") == "plain ASCII \\n text"
 
 

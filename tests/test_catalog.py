@@ -8,8 +8,12 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, shared_files
 
-from mkdocs_quicktakes.answer import PLACEHOLDER_END, prepare_answer
-from mkdocs_quicktakes.catalog import (
+from mkdocs_quicktakes.answer.placeholders import PLACEHOLDER_END
+from mkdocs_quicktakes.answer.prepare import prepare_answer
+from mkdocs_quicktakes.answer.text import answer_excerpt
+from mkdocs_quicktakes.records.model import QuickTake, RelatedLink, parse_quicktake
+from mkdocs_quicktakes.records.source import read_source_file
+from mkdocs_quicktakes.site.catalog import (
     Catalog,
     Crumb,
     Entry,
@@ -19,9 +23,6 @@ from mkdocs_quicktakes.catalog import (
     subject_key,
     subject_slug,
 )
-from mkdocs_quicktakes.hubs import answer_excerpt
-from mkdocs_quicktakes.model import QuickTake, RelatedLink, parse_quicktake
-from mkdocs_quicktakes.source import read_source_file
 
 
 def take(n: int, **fields: object) -> QuickTake:

@@ -13,6 +13,7 @@ import pytest
 from conftest import CORPUS, build_pages, quicktake
 
 from mkdocs_quicktakes import cli
+from mkdocs_quicktakes.site.walk import markdown_files
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -129,7 +130,7 @@ def test_files_mkdocs_ignores_are_not_checked(tmp_path: Path) -> None:
             "page.markdown": quicktake(url=None),
         },
     )
-    found = [src for _, src in cli.markdown_files(tmp_path)]
+    found = [src for _, src in markdown_files(tmp_path)]
     assert found == ["page.markdown", "sub/templates/page.md"]
 
 

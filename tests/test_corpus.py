@@ -15,8 +15,8 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 from conftest import CORPUS, SEED, Site, build_pages, shared_files
 
-from mkdocs_quicktakes.answer import PLACEHOLDER_END
-from mkdocs_quicktakes.model import parse_quicktake
+from mkdocs_quicktakes.answer.placeholders import PLACEHOLDER_END
+from mkdocs_quicktakes.records.model import parse_quicktake
 
 if TYPE_CHECKING:
     import datetime

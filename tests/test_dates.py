@@ -1,4 +1,4 @@
-"""Tests for mkdocs_quicktakes.dates.
+"""Tests for mkdocs_quicktakes.records.dates.
 
 Every expected string below is written by hand from moment.js semantics and
 CLDR data as published, never captured from the code under test.
@@ -14,7 +14,7 @@ import pytest
 from babel import Locale
 from babel.localedata import locale_identifiers
 
-from mkdocs_quicktakes.dates import (
+from mkdocs_quicktakes.records.dates import (
     DateFormatError,
     format_date,
     iso_datetime,

@@ -26,8 +26,7 @@ from mkdocs.utils.yaml import get_yaml_loader
 
 from mkdocs_quicktakes import cli
 from mkdocs_quicktakes.config import QuickTakesConfig
-from mkdocs_quicktakes.dates import _RENDERERS, format_date, resolve_locale
-from mkdocs_quicktakes.hubs import (
+from mkdocs_quicktakes.html.hubs import (
     FeedLinkView,
     HubItemView,
     HubView,
@@ -36,11 +35,12 @@ from mkdocs_quicktakes.hubs import (
     SubjectLinkView,
     SubjectsView,
 )
-from mkdocs_quicktakes.labels import Labels
-from mkdocs_quicktakes.model import SCHEMA
+from mkdocs_quicktakes.html.views import QuickTakeView, RelatedView
 from mkdocs_quicktakes.plugin import QuickTakesPlugin
-from mkdocs_quicktakes.source import parse_front_matter
-from mkdocs_quicktakes.view import QuickTakeView, RelatedView
+from mkdocs_quicktakes.records.dates import _RENDERERS, format_date, resolve_locale
+from mkdocs_quicktakes.records.labels import Labels
+from mkdocs_quicktakes.records.model import SCHEMA
+from mkdocs_quicktakes.records.source import parse_front_matter
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import BuildSite, quicktake
 
-from mkdocs_quicktakes.feeds import Feed, FeedItem, atom_xml, rss_xml
+from mkdocs_quicktakes.site.feeds import Feed, FeedItem, atom_xml, rss_xml
 
 NASTY = 'Is 1 < 2 && "x" > y? <script>alert(1)</script>\x00\x0b'
 

@@ -7,7 +7,7 @@ import json
 from bs4 import BeautifulSoup
 from conftest import meta_values
 
-from mkdocs_quicktakes.head import (
+from mkdocs_quicktakes.html.head import (
     HeadTags,
     check_title_format,
     format_title,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from conftest import QUICKTAKE_PAGE, BuildSite, Site, quicktake
 
-from mkdocs_quicktakes.labels import Labels, labels_for
+from mkdocs_quicktakes.records.labels import Labels, labels_for
 
 PAGE = quicktake(
     date="2025-03-05",  # a Wednesday in March: "März", "mars", "marzo" test non-ASCII month names

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from mkdocs_quicktakes import lookahead
-from mkdocs_quicktakes import plugin as plugin_module
-from mkdocs_quicktakes.labels import labels_for
-from mkdocs_quicktakes.lookahead import Lookahead
+from mkdocs_quicktakes.build import build as build_module
+from mkdocs_quicktakes.records.labels import labels_for
+from mkdocs_quicktakes.speed import lookahead
+from mkdocs_quicktakes.speed.lookahead import Lookahead
 from tests.conftest import CORPUS, SEED, build_pages, forget_plugins, shared_files, site_outputs
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def test_values_are_computed_in_a_child_in_order() -> None:
         values = [ahead.get(key) for key in keys]
         assert ahead.get(99) is None  # never asked of the child
     assert [value[1] for value in values if value] == [key * key for key in keys]
-    assert {value[0] for value in values if value} - {os.getpid()} == {ahead._pid}
+    assert {value[0] for value in values if value} - {os.getpid()} == {ahead.pid}
 
 
 def test_after_a_failure_in_the_child_the_remaining_values_are_left_to_the_caller() -> None:
@@ -58,7 +58,7 @@ def test_the_child_is_reaped_when_closed_early() -> None:
     assert ahead.get(0) is not None
     ahead.close()
     with pytest.raises(ChildProcessError):
-        os.waitpid(ahead._pid, os.WNOHANG)
+        os.waitpid(ahead.pid, os.WNOHANG)
 
 
 def test_nothing_is_forked_where_forking_is_unsafe(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -111,15 +111,15 @@ def _corpus_site(root: Path, hook: str = "", **plugin: object) -> Site:
 @pytest.fixture
 def computed_here(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Look ahead from one page on; records the pages whose work the build process did itself."""
-    monkeypatch.setattr(plugin_module, "LOOKAHEAD_PAGES", 1)
+    monkeypatch.setattr(build_module, "LOOKAHEAD_PAGES", 1)
     calls: list[str] = []
-    page_work = plugin_module.QuickTakesPlugin._page_work
+    page_work = build_module.Build.page_work
 
-    def recording(self: plugin_module.QuickTakesPlugin, page: object) -> object:
+    def recording(self: build_module.Build, page: object) -> object:
         calls.append(page.file.src_uri)  # type: ignore[attr-defined]
         return page_work(self, page)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(plugin_module.QuickTakesPlugin, "_page_work", recording)
+    monkeypatch.setattr(build_module.Build, "page_work", recording)
     return calls
 
 

@@ -19,8 +19,7 @@ from conftest import CORPUS, SEED, shared_files
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mkdocs_quicktakes.answer import MathSpan, math_placeholder, new_math_token, prepare_answer
-from mkdocs_quicktakes.mathml import (
+from mkdocs_quicktakes.answer.math import (
     MATHML_ATTRIBUTES,
     MATHML_ELEMENTS,
     MathConversionError,
@@ -33,6 +32,8 @@ from mkdocs_quicktakes.mathml import (
     math_macros,
     plain_text_of_math,
 )
+from mkdocs_quicktakes.answer.placeholders import MathSpan, math_placeholder, new_math_token
+from mkdocs_quicktakes.answer.prepare import prepare_answer
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -8,7 +8,7 @@ import frontmatter
 import pytest
 from conftest import CORPUS, SEED, shared_files
 
-from mkdocs_quicktakes.model import is_quicktake, parse_quicktake, repair_text
+from mkdocs_quicktakes.records.model import is_quicktake, parse_quicktake, repair_text
 
 BASE = {"question": "Why?", "answer": r"Because.\nThat is all."}
 

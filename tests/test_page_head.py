@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from mkdocs_quicktakes.dates import resolve_locale
-from mkdocs_quicktakes.model import QuickTake
-from mkdocs_quicktakes.page_head import (
+from mkdocs_quicktakes.html.metadata import PageInfo, PageRef
+from mkdocs_quicktakes.html.page_head import (
     HeadOptions,
     SiteSettings,
     hub_head_tags,
     question_head_tags,
     site_info,
 )
-from mkdocs_quicktakes.seo import PageInfo, PageRef
+from mkdocs_quicktakes.records.dates import resolve_locale
+from mkdocs_quicktakes.records.model import QuickTake
 
 TAKE = QuickTake(
     src_uri="a.md",

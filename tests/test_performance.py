@@ -13,10 +13,10 @@ import yaml
 from mkdocs.config import load_config
 
 from mkdocs_quicktakes import plugin as plugin_module
-from mkdocs_quicktakes.cache import ReadCache, content_key
 from mkdocs_quicktakes.plugin import QuickTakesPlugin
-from mkdocs_quicktakes.reading import ReadResult
-from mkdocs_quicktakes.source import CheckedFile, SourceFile
+from mkdocs_quicktakes.records.source import CheckedFile, SourceFile
+from mkdocs_quicktakes.site.reading import ReadResult
+from mkdocs_quicktakes.speed.cache import ReadCache, content_key
 from tests.conftest import BuildSite, Site, build_config_file, quicktake
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def test_an_answer_edited_between_rebuilds_is_shown_new(build_site: BuildSite) -
     assert "Second version." in html
     assert "First version." not in html
     # b.md did not change: its read result came from the cache; a.md was read again.
-    assert (plugin._read_cache.hits, plugin._read_cache.misses) == (1, 1)
+    assert (plugin.speed.cache.hits, plugin.speed.cache.misses) == (1, 1)
 
 
 def test_an_option_changed_between_rebuilds_applies_to_cached_pages(
@@ -60,7 +60,7 @@ def test_an_option_changed_between_rebuilds_applies_to_cached_pages(
     assert "It’s fixed." in site.text("a/index.html")
     html, plugin = _rebuild(site.root, fix_mojibake=False)
     assert "Itâ€™s fixed." in html
-    assert plugin._read_cache.hits == 0
+    assert plugin.speed.cache.hits == 0
 
 
 def test_a_file_broken_between_rebuilds_is_reported_again(build_site: BuildSite) -> None:
@@ -95,7 +95,7 @@ def _fresh_cache_build(root: Path) -> tuple[Site, QuickTakesPlugin]:
     """Build ``root`` as a new process would: the plugin's memory of earlier builds emptied."""
     instance = load_config(str(root / "mkdocs.yml")).plugins["quicktakes"]
     assert isinstance(instance, QuickTakesPlugin)
-    instance._read_cache = ReadCache()
+    instance.speed.cache = ReadCache()
     return build_config_file(root / "mkdocs.yml", strict=False), instance
 
 
@@ -109,7 +109,7 @@ def test_a_cache_dir_spares_a_new_process_reading_unchanged_files(build_site: Bu
     _write(site.root, "a.md", quicktake(answer="Second version.", url=None))
     rebuilt, plugin = _fresh_cache_build(site.root)
     assert "Second version." in rebuilt.text("a/index.html")
-    assert (plugin._read_cache.hits, plugin._read_cache.misses) == (1, 1)
+    assert (plugin.speed.cache.hits, plugin.speed.cache.misses) == (1, 1)
 
 
 def test_a_damaged_cache_file_is_noted_and_every_file_read(build_site: BuildSite) -> None:
@@ -119,7 +119,7 @@ def test_a_damaged_cache_file_is_noted_and_every_file_read(build_site: BuildSite
     rebuilt, plugin = _fresh_cache_build(site.root)
     assert "Fine." in rebuilt.text("a/index.html")
     assert any("could not be read" in m for m in rebuilt.messages(logging.INFO))
-    assert plugin._read_cache.misses == 1
+    assert plugin.speed.cache.misses == 1
 
 
 def test_a_cache_dir_that_cannot_be_written_is_a_warning(build_site: BuildSite) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from mkdocs.utils import get_relative_url
 
-from mkdocs_quicktakes.permalinks import (
+from mkdocs_quicktakes.site.permalinks import (
     Move,
     assign_dests,
     dest_for_url,

@@ -20,9 +20,15 @@ from conftest import build_pages, quicktake
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mkdocs_quicktakes.answer import decode_newlines, prepare_answer
-from mkdocs_quicktakes.dates import DateFormatError, format_date, resolve_locale, unknown_tokens
-from mkdocs_quicktakes.model import SCHEMA
+from mkdocs_quicktakes.answer.decode import decode_newlines
+from mkdocs_quicktakes.answer.prepare import prepare_answer
+from mkdocs_quicktakes.records.dates import (
+    DateFormatError,
+    format_date,
+    resolve_locale,
+    unknown_tokens,
+)
+from mkdocs_quicktakes.records.model import SCHEMA
 
 FEW = settings(max_examples=60, deadline=None, database=None)
 BUILDS = settings(max_examples=15, deadline=None, database=None)

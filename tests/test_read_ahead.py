@@ -12,16 +12,18 @@ from typing import TYPE_CHECKING
 import pytest
 from mkdocs.exceptions import Abort, PluginError
 
-from mkdocs_quicktakes import site as site_module
-from mkdocs_quicktakes import workers
-from mkdocs_quicktakes.cache import ReadCache, content_key
-from mkdocs_quicktakes.reading import FileReader, ReadSettings, unreadable
-from mkdocs_quicktakes.site import files_to_read_ahead
+from mkdocs_quicktakes.site.reading import FileReader, ReadSettings, unreadable
+from mkdocs_quicktakes.site.walk import markdown_files
+from mkdocs_quicktakes.speed import machinery as machinery_module
+from mkdocs_quicktakes.speed import workers
+from mkdocs_quicktakes.speed.cache import content_key
+from mkdocs_quicktakes.speed.machinery import Speed
 from tests.conftest import forget_plugins, quicktake, site_outputs
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from mkdocs_quicktakes.speed.workers import Job
     from tests.conftest import BuildSite, Site
 
 PAGES = {
@@ -63,13 +65,13 @@ def read_now(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     """Two workers for any number of files; records the files ``on_files`` had to read itself."""
     monkeypatch.setattr(workers, "MIN_FILES_PER_WORKER", 1)
     calls: list[list[str]] = []
-    read_files = site_module.read_files
+    read_files = machinery_module.read_files
 
     def recording(jobs: list[workers.Job], *args: object) -> object:
         calls.append([src_uri for src_uri, _, _ in jobs])
         return read_files(jobs, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(site_module, "read_files", recording)
+    monkeypatch.setattr(machinery_module, "read_files", recording)
     return calls
 
 
@@ -142,17 +144,19 @@ def test_files_to_read_ahead_are_the_markdown_files_the_cache_cannot_answer(
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(f"# {name}\n".encode())
     settings = ReadSettings()
-    cache = ReadCache()
+    speed: Speed[object] = Speed()
+
+    def to_read_ahead() -> list[Job]:
+        files = [(src_uri, path.read_bytes()) for path, src_uri in markdown_files(tmp_path)]
+        return speed.uncached(files, settings)
+
+    assert [src for src, _, _ in to_read_ahead()] == ["a.md", "sub/b.markdown"]
     cached = content_key(b"# a.md\n", (repr(settings),))
-    assert [src for src, _, _ in files_to_read_ahead(str(tmp_path), settings, cache)] == [
-        "a.md",
-        "sub/b.markdown",
-    ]
-    cache.put("a.md", cached, unreadable("a.md", None))
-    jobs = files_to_read_ahead(str(tmp_path), settings, cache)
+    speed.cache.put("a.md", cached, unreadable("a.md", None))
     data = b"# sub/b.markdown\n"
-    assert jobs == [("sub/b.markdown", data, content_key(data, (repr(settings),)))]
-    assert (cache.hits, cache.misses) == (0, 0)  # looking ahead is not a lookup of the build
+    assert to_read_ahead() == [("sub/b.markdown", data, content_key(data, (repr(settings),)))]
+    # looking ahead is not a lookup of the build
+    assert (speed.cache.hits, speed.cache.misses) == (0, 0)
 
 
 def test_a_read_ahead_hands_over_only_results_read_for_the_same_key() -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from mkdocs_quicktakes import workers
+from mkdocs_quicktakes.speed import workers
 from tests.conftest import (
     CORPUS,
     QUICKTAKE_PAGE,

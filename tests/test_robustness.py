@@ -20,20 +20,21 @@ import pytest
 from conftest import BuildSite, Site, quicktake
 from mkdocs.exceptions import Abort
 
-from mkdocs_quicktakes.answer import latex_command_known, prepare_answer
-from mkdocs_quicktakes.budget import OverBudget, time_budget
+from mkdocs_quicktakes.answer.budget import OverBudget, time_budget
+from mkdocs_quicktakes.answer.decode import latex_command_known
+from mkdocs_quicktakes.answer.prepare import prepare_answer
+from mkdocs_quicktakes.answer.text import answer_excerpt
 from mkdocs_quicktakes.cli import check_docs
 from mkdocs_quicktakes.cli import main as check_main
-from mkdocs_quicktakes.dates import _RENDERERS, format_date, resolve_locale
-from mkdocs_quicktakes.hubs import answer_excerpt
-from mkdocs_quicktakes.reading import ReadSettings
-from mkdocs_quicktakes.source import MAX_EXPANDED_VALUES, parse_front_matter
-from mkdocs_quicktakes.workers import read_files
+from mkdocs_quicktakes.records.dates import _RENDERERS, format_date, resolve_locale
+from mkdocs_quicktakes.records.source import MAX_EXPANDED_VALUES, parse_front_matter
+from mkdocs_quicktakes.site.reading import ReadSettings
+from mkdocs_quicktakes.speed.workers import read_files
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from mkdocs_quicktakes.report import Report
+    from mkdocs_quicktakes.records.report import Report
 
 GOOD = {
     "good1.md": quicktake(title="Good one", url="/learn/testing/questions/good-one"),

@@ -7,8 +7,9 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 from conftest import BuildSite, quicktake
 
-from mkdocs_quicktakes.answer import math_placeholder, new_math_token, prepare_answer
-from mkdocs_quicktakes.sanitize import ALLOWED_TAGS, raw_html_tags, sanitize_html
+from mkdocs_quicktakes.answer.placeholders import math_placeholder, new_math_token
+from mkdocs_quicktakes.answer.prepare import prepare_answer
+from mkdocs_quicktakes.answer.sanitize import ALLOWED_TAGS, raw_html_tags, sanitize_html
 
 HOSTILE_URLS = [
     "javascript:alert(1)",

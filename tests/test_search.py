@@ -7,12 +7,15 @@ browser tests (``test_search_browser.py``) query it in Chromium.
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from conftest import quicktake
+
+from mkdocs_quicktakes.build.search import wait_until_written
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -224,7 +227,7 @@ def test_search_engine_mkdocs_adds_nothing_of_pagefind(build_site: BuildSite) ->
 
 
 def test_a_plain_page_of_an_unknown_theme_is_indexed_whole() -> None:
-    from mkdocs_quicktakes.search import mark_plain_page
+    from mkdocs_quicktakes.build.search import mark_plain_page
 
     page = "<html><body class='x'><nav>n</nav><p>text</p></body></html>"
     marked = mark_plain_page(page)
@@ -232,3 +235,27 @@ def test_a_plain_page_of_an_unknown_theme_is_indexed_whole() -> None:
         marked == "<html><body data-pagefind-body class='x'><nav>n</nav><p>text</p></body></html>"
     )
     assert mark_plain_page(marked) == marked
+
+
+def test_the_pagefind_bundle_is_waited_for_until_its_files_stop_growing(tmp_path: Path) -> None:
+    """Pagefind may report its files written while the last bytes are still on their way."""
+    bundle = tmp_path / "pagefind"
+    bundle.mkdir()
+    script = bundle / "pagefind-ui.js"
+    script.write_bytes(b"x" * 8192)
+
+    async def write_the_rest() -> None:
+        for _ in range(5):
+            await asyncio.sleep(0.05)
+            with script.open("ab") as stream:
+                stream.write(b"y" * 8192)
+        (bundle / "late.css").write_text("late", encoding="utf-8")
+
+    async def wait() -> bool:
+        writing = asyncio.create_task(write_the_rest())
+        await wait_until_written(bundle, quiet=0.2)
+        return writing.done()
+
+    assert asyncio.run(wait())
+    assert script.stat().st_size == 6 * 8192
+    assert (bundle / "late.css").exists()

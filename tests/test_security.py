@@ -16,10 +16,10 @@ from conftest import QUICKTAKE_PAGE, BuildSite, Site, quicktake
 from hostile import ThemeBaseline, html_pages, unsafe_markup, visible
 from mkdocs.exceptions import Abort
 
-from mkdocs_quicktakes.answer import PLACEHOLDER_END, new_math_token
-from mkdocs_quicktakes.page_meta import PAGE_META_KEYS
-from mkdocs_quicktakes.render import answer_extension_configs, answer_extensions
-from mkdocs_quicktakes.source import check_source, parse_source
+from mkdocs_quicktakes.answer.placeholders import PLACEHOLDER_END, new_math_token
+from mkdocs_quicktakes.answer.render import answer_extension_configs, answer_extensions
+from mkdocs_quicktakes.records.page_meta import PAGE_META_KEYS
+from mkdocs_quicktakes.records.source import check_source, parse_source
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from jinja2.bccache import Bucket, BytecodeCache
 from mkdocs.theme import Theme
 
-from mkdocs_quicktakes.answer import prepare_answer
+from mkdocs_quicktakes.answer.prepare import prepare_answer
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -17,15 +17,9 @@ from bs4 import BeautifulSoup
 from conftest import QUICKTAKE_PAGE, BuildSite, Site, meta_values, quicktake
 from mkdocs.exceptions import Abort
 
-from mkdocs_quicktakes.answer import prepare_answer
-from mkdocs_quicktakes.seo import (
-    PageRef,
-    answer_text,
-    breadcrumb_list,
-    html_to_text,
-    og_locale,
-    upvote_count,
-)
+from mkdocs_quicktakes.answer.prepare import prepare_answer
+from mkdocs_quicktakes.answer.text import answer_text, html_to_text
+from mkdocs_quicktakes.html.metadata import PageRef, breadcrumb_list, og_locale, upvote_count
 
 THEMES = ["mkdocs", "readthedocs", "material"]
 PAGE = QUICKTAKE_PAGE

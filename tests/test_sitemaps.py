@@ -19,7 +19,7 @@ import pytest
 import xmlschema
 from conftest import REPO, BuildSite, quicktake
 
-from mkdocs_quicktakes.sitemaps import split_sitemap
+from mkdocs_quicktakes.site.sitemaps import split_sitemap
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -170,7 +170,7 @@ def test_a_real_build_past_the_limit_writes_the_index(
 ) -> None:
     """The build's own hook splits: with the limit lowered to 2 URLs, three pages need parts."""
     lowered = functools.partial(split_sitemap, max_urls=2)
-    monkeypatch.setattr("mkdocs_quicktakes.plugin.split_sitemap", lowered)
+    monkeypatch.setattr("mkdocs_quicktakes.build.build.split_sitemap", lowered)
     pages = {
         "index.md": "# Home\n",
         "a.md": quicktake(),

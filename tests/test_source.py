@@ -7,7 +7,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mkdocs_quicktakes.source import decode_source, parse_front_matter
+from mkdocs_quicktakes.records.source import decode_source, parse_front_matter
 
 
 def test_bom_and_crlf_are_normal_input() -> None:

@@ -15,11 +15,12 @@ from bs4 import Tag
 from conftest import CORPUS, PLUGIN_LOGGER, BuildSite, quicktake, shared_files
 from mkdocs.exceptions import Abort
 
-from mkdocs_quicktakes.answer import MAX_LIST_DEPTH, prepare_answer
-from mkdocs_quicktakes.model import SCHEMA, field_spec, parse_quicktake
-from mkdocs_quicktakes.report import LOUD_PROBLEMS, Report, notice_page, render_text
-from mkdocs_quicktakes.sanitize import ALLOWED_TAGS, sanitize_html
-from mkdocs_quicktakes.source import check_source, parse_front_matter, read_source_file
+from mkdocs_quicktakes.answer.blocks import MAX_LIST_DEPTH
+from mkdocs_quicktakes.answer.prepare import prepare_answer
+from mkdocs_quicktakes.answer.sanitize import ALLOWED_TAGS, sanitize_html
+from mkdocs_quicktakes.records.model import SCHEMA, field_spec, parse_quicktake
+from mkdocs_quicktakes.records.report import LOUD_PROBLEMS, Report, notice_page, render_text
+from mkdocs_quicktakes.records.source import check_source, parse_front_matter, read_source_file
 
 if TYPE_CHECKING:
     from pathlib import Path

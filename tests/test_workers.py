@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from mkdocs_quicktakes import workers
-from mkdocs_quicktakes.cache import content_key
-from mkdocs_quicktakes.reading import FileReader, ReadResult, ReadSettings
-from mkdocs_quicktakes.render import RenderSettings
+from mkdocs_quicktakes.answer.render import RenderSettings
+from mkdocs_quicktakes.site.reading import FileReader, ReadResult, ReadSettings
+from mkdocs_quicktakes.speed import workers
+from mkdocs_quicktakes.speed.cache import content_key
 from tests.conftest import CORPUS, SEED, quicktake, shared_files
 
 if TYPE_CHECKING:

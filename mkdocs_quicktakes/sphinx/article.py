@@ -20,8 +20,8 @@ from docutils import nodes
 import mkdocs_quicktakes
 
 if TYPE_CHECKING:
-    from mkdocs_quicktakes.render import RenderedAnswer, TocHeading
-    from mkdocs_quicktakes.view import QuickTakeView
+    from mkdocs_quicktakes.answer.render import RenderedAnswer, TocHeading
+    from mkdocs_quicktakes.html.views import QuickTakeView
 
 RELATED = "quicktakes_related"
 """The attribute of the node that the related questions replace."""

@@ -14,17 +14,17 @@ from typing import TYPE_CHECKING, Any, cast
 from docutils import nodes
 from sphinx.util import logging
 
-from mkdocs_quicktakes.head import render_head_tags
-from mkdocs_quicktakes.hubs import related_links
-from mkdocs_quicktakes.page_head import question_head_tags
-from mkdocs_quicktakes.reading import FileReader, ReadResult, unreadable
-from mkdocs_quicktakes.render import formula_problems
-from mkdocs_quicktakes.report import notice_page
-from mkdocs_quicktakes.seo import PageInfo, absolute_url
-from mkdocs_quicktakes.source import read_bytes
+from mkdocs_quicktakes.answer.render import formula_problems
+from mkdocs_quicktakes.html.head import render_head_tags
+from mkdocs_quicktakes.html.hubs import related_links
+from mkdocs_quicktakes.html.metadata import PageInfo, absolute_url
+from mkdocs_quicktakes.html.page_head import question_head_tags
+from mkdocs_quicktakes.html.views import build_view
+from mkdocs_quicktakes.records.report import notice_page
+from mkdocs_quicktakes.records.source import read_bytes
+from mkdocs_quicktakes.site.reading import FileReader, ReadResult, unreadable
 from mkdocs_quicktakes.sphinx import settings, site
 from mkdocs_quicktakes.sphinx.article import RELATED, TEMPLATES_DIR, article_nodes, html, partial
-from mkdocs_quicktakes.view import build_view
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
-    from mkdocs_quicktakes.model import Problem
+    from mkdocs_quicktakes.records.model import Problem
 
 logger = logging.getLogger("mkdocs_quicktakes.sphinx")
 

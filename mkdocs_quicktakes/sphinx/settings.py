@@ -9,21 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from mkdocs_quicktakes.dates import resolve_locale
-from mkdocs_quicktakes.head import check_title_format
-from mkdocs_quicktakes.labels import labels_for
-from mkdocs_quicktakes.model import DEFAULT_MAX_ANSWER_BYTES
-from mkdocs_quicktakes.page_head import HeadOptions, SiteSettings, site_info
-from mkdocs_quicktakes.reading import ReadSettings
-from mkdocs_quicktakes.render import RenderSettings
-from mkdocs_quicktakes.seo import AUTHOR_TYPES, STRUCTURED_DATA_MODES, needs_answer_text
+from mkdocs_quicktakes.answer.render import RenderSettings
+from mkdocs_quicktakes.html.head import check_title_format
+from mkdocs_quicktakes.html.metadata import AUTHOR_TYPES, STRUCTURED_DATA_MODES, needs_answer_text
+from mkdocs_quicktakes.html.page_head import HeadOptions, SiteSettings, site_info
+from mkdocs_quicktakes.records.dates import resolve_locale
+from mkdocs_quicktakes.records.labels import labels_for
+from mkdocs_quicktakes.records.model import DEFAULT_MAX_ANSWER_BYTES
+from mkdocs_quicktakes.site.reading import ReadSettings
 
 if TYPE_CHECKING:
     from babel import Locale
     from sphinx.config import Config
 
-    from mkdocs_quicktakes.labels import Labels
-    from mkdocs_quicktakes.seo import SiteInfo
+    from mkdocs_quicktakes.html.metadata import SiteInfo
+    from mkdocs_quicktakes.records.labels import Labels
 
 # (name, default, what a change rebuilds, types): "env" rereads every document, "html" rewrites.
 Rebuild = Literal["env", "html"]

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from mkdocs_quicktakes.catalog import Catalog, Entry, HubOptions, HubPage
-from mkdocs_quicktakes.feeds import FeedOptions, feed_files
-from mkdocs_quicktakes.head import render_head_tags
-from mkdocs_quicktakes.hubs import HubContext, build_hub_view, build_subjects_view, hub_title
-from mkdocs_quicktakes.page_head import hub_page_head
-from mkdocs_quicktakes.permalinks import Move, assign_dests, url_for_dest
-from mkdocs_quicktakes.seo import absolute_url
+from mkdocs_quicktakes.html.head import render_head_tags
+from mkdocs_quicktakes.html.hubs import HubContext, build_hub_view, build_subjects_view, hub_title
+from mkdocs_quicktakes.html.metadata import absolute_url
+from mkdocs_quicktakes.html.page_head import hub_page_head
+from mkdocs_quicktakes.site.catalog import Catalog, Entry, HubOptions, HubPage
+from mkdocs_quicktakes.site.feeds import FeedOptions, feed_files
+from mkdocs_quicktakes.site.permalinks import Move, assign_dests, url_for_dest
 from mkdocs_quicktakes.sphinx.article import TEMPLATES_DIR
 from mkdocs_quicktakes.sphinx.settings import option
 
@@ -29,8 +29,8 @@ if TYPE_CHECKING:
 
     from sphinx.application import Sphinx
 
-    from mkdocs_quicktakes.model import Problem
-    from mkdocs_quicktakes.reading import ReadResult
+    from mkdocs_quicktakes.records.model import Problem
+    from mkdocs_quicktakes.site.reading import ReadResult
     from mkdocs_quicktakes.sphinx.settings import Site
 
 HUB_LAYOUTS = Path(__file__).parent / "templates" / "hubs"

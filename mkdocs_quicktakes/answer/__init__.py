@@ -1,0 +1,1 @@
+"""Rendering one answer: decode, prepare, render, math, sanitize, plain text."""

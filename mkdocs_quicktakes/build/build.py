@@ -1,0 +1,642 @@
+"""One build of a QuickTakes site on MkDocs' files, nav and pages: all its state in one object.
+
+The plugin makes a :class:`Build` in ``on_config`` and hands it every later event. What is decided
+comes from the pure packages (records, answer, site, html); this module applies the results to
+MkDocs' objects. Problems and notes go through the build's report, which logs them. A new build
+starts from a new object, so nothing of an earlier ``mkdocs serve`` rebuild leaks into it.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import replace
+from html import escape, unescape
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from jinja2 import TemplateNotFound
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.nav import Section
+
+from mkdocs_quicktakes.answer.render import (
+    FinishedHtml,
+    answer_extensions,
+    finish_answer_html,
+    formula_problems,
+    toc_id,
+    toc_title,
+)
+from mkdocs_quicktakes.build.pages import HubPage, QuickTakePage
+from mkdocs_quicktakes.build.search import (
+    build_pagefind_index,
+    feed_mkdocs_search,
+    mark_plain_page,
+    search_summary_html,
+)
+from mkdocs_quicktakes.build.settings import Settings
+from mkdocs_quicktakes.html.head import place_head_tags, prepare_head_tags, replace_head_tags
+from mkdocs_quicktakes.html.hubs import (
+    FeedLinkView,
+    HubContext,
+    HubView,
+    SubjectsView,
+    build_hub_view,
+    build_subjects_view,
+    crumb_links,
+    feed_links,
+    hub_title,
+    related_links,
+)
+from mkdocs_quicktakes.html.metadata import PageInfo, PageRef, absolute_url
+from mkdocs_quicktakes.html.page_head import hub_page_head, question_head_tags
+from mkdocs_quicktakes.html.views import PageWork, QuickTakeView, build_view
+from mkdocs_quicktakes.records.dates import sitemap_date
+from mkdocs_quicktakes.records.page_meta import page_meta
+from mkdocs_quicktakes.records.report import Report, notice_page, write_report
+from mkdocs_quicktakes.records.source import read_bytes
+from mkdocs_quicktakes.site.catalog import Catalog, Entry, newest_date
+from mkdocs_quicktakes.site.feeds import FeedOptions, feed_files, generated_outputs
+from mkdocs_quicktakes.site.permalinks import Move, assign_dests, url_for_dest
+from mkdocs_quicktakes.site.reading import ReadResult, ReadSettings, unreadable
+from mkdocs_quicktakes.site.sitemaps import split_sitemap
+from mkdocs_quicktakes.site.walk import markdown_files
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from jinja2 import Environment
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+    from mkdocs.structure.toc import AnchorLink, TableOfContents
+    from mkdocs.utils.templates import TemplateContext
+
+    from mkdocs_quicktakes.answer.placeholders import PreparedAnswer
+    from mkdocs_quicktakes.config import QuickTakesConfig
+    from mkdocs_quicktakes.html.head import HeadTags
+    from mkdocs_quicktakes.records.model import Problem, QuickTake
+    from mkdocs_quicktakes.records.report import Logger
+    from mkdocs_quicktakes.site.catalog import HubPage as Hub
+    from mkdocs_quicktakes.speed.machinery import Speed
+
+HUB_TEMPLATE = "quicktakes/hub.html"
+SUBJECTS_TEMPLATE = "quicktakes/subjects.html"
+LOOKAHEAD_PAGES = 300
+"""From this many Q&A pages on, their views and head tags are computed ahead in a child process.
+The child saves the build process about 0.2 ms a page (measured at 3,000 pages), so a smaller
+site would gain less than a tenth of a second for a fork."""
+
+
+class Build:
+    """What one build knows about the whole site, from ``on_files`` to ``on_post_build``."""
+
+    def __init__(self, settings: Settings, speed: Speed[PageWork], report: Report) -> None:
+        self.settings = settings
+        self.options = settings.options
+        self.speed = speed
+        """The plugin's speed machinery, which outlives the build (``mkdocs serve``)."""
+        self.report = report
+        """Every problem and note of the build goes through it (see records/report.py)."""
+        self.read_settings = ReadSettings()
+        """How files are read and answers rendered; final from ``on_files`` on."""
+        self.takes: dict[str, QuickTake] = {}
+        """Every usable QuickTakes page's record, by source path."""
+        self.reads: dict[str, ReadResult] = {}
+        """Every usable QuickTakes page's read result (its prepared answer too), by source path."""
+        self.catalog = Catalog(())
+        self.hubs: dict[str, Hub] = {}
+        self.excerpts: dict[str, str] = {}
+        self.site_name = ""
+        self.feeds_linked = False
+        """Whether feeds are written this build, so pages may link to them."""
+        self._hub_views: dict[str, HubView | SubjectsView] = {}
+        self._answer_texts: dict[str, str] = {}
+        self._page_work: dict[str, PageWork] = {}
+
+    @classmethod
+    def configure(
+        cls, options: QuickTakesConfig, config: MkDocsConfig, speed: Speed[PageWork], logger: Logger
+    ) -> Build:
+        """A new build, its settings worked out from the options and ``mkdocs.yml``."""
+        settings, warning = Settings.from_config(options, config)
+        build = cls(settings, speed, Report(logger=logger))
+        if warning:
+            build.report.warn(warning)
+        return build
+
+    # -- on_pre_build ---------------------------------------------------------------------------
+
+    def read_ahead(self, config: MkDocsConfig) -> None:
+        """Start reading the Markdown files of ``docs_dir`` the cache cannot answer, in workers.
+
+        Named as MkDocs names them (``src_uri``), found as MkDocs finds them. A file read here
+        that MkDocs does not build is read for nothing, one that is missing is read in
+        ``on_files``: either way the build is the same. Plugins after this one may still change
+        extensions: the settings are in each file's key, so ``on_files`` takes nothing read with
+        other ones.
+        """
+        if note := self.speed.load_cache(self.settings.cache_folder):
+            self.report.note(note)
+        settings = self.settings.read_settings(config)
+        readable = (
+            (src_uri, data)
+            for path, src_uri in markdown_files(config.docs_dir)
+            if (data := read_bytes(path, src_uri)[0]) is not None
+        )
+        jobs = self.speed.uncached(readable, settings)
+        self.speed.read_ahead(jobs, settings, self.options.workers)
+
+    # -- on_files -------------------------------------------------------------------------------
+
+    def add_files(self, files: Files, config: MkDocsConfig) -> None:
+        """Read, place and catalogue every QuickTakes page; add the hubs and feeds to ``files``.
+
+        Runs before the nav and any page exist, so every page can link to every other one.
+        """
+        # Here, not in on_config: plugins later in the list may still add Markdown extensions.
+        self.read_settings = self.settings.read_settings(config)
+        self.report.files_checked = len(files.documentation_pages())
+        self._note_left_out_extensions(config)
+        self._read(files)
+        if self.options.permalinks:
+            self._place_at_urls(files, config)
+        self._make_pages(files, config)
+        self._build_catalog(files, config)
+        if self.options.hubs:
+            self._add_hubs(files, config)
+        if self.options.feeds:
+            self._add_feeds(files, config)
+        self._count_unresolved()
+        feed_mkdocs_search(config, self.search_text)
+
+    def _note_left_out_extensions(self, config: MkDocsConfig) -> None:
+        _, left_out = answer_extensions(config.markdown_extensions)
+        if left_out:
+            self.report.note(
+                f"answers are rendered without {', '.join(left_out)}: it reads files named in "
+                "the text (see the Security page of the plugin's documentation)"
+            )
+
+    def _read(self, files: Files) -> None:
+        pages = list(files.documentation_pages())
+        self.speed.cache.start_build(file.src_uri for file in pages)
+        reads = self._read_all(pages)
+        for file in pages:
+            read = reads[file.src_uri]
+            checked = read.checked
+            self.report.log(checked.problems)
+            if not checked.usable:
+                # MkDocs would stop the whole build on bytes that are not UTF-8 and print broken
+                # front matter as text: the page is left out, or shows its problems instead.
+                if self.options.invalid_files == "notice":
+                    file.content_string = notice_page(file.src_uri, checked.problems)
+                else:
+                    files.remove(file)
+                continue
+            if read.take is None or read.prepared is None:
+                continue
+            # Q&A pages stay out of the nav unless the user's own `nav:` lists them.
+            if file.inclusion.is_in_nav():
+                file.inclusion = InclusionLevel.NOT_IN_NAV
+            self.takes[file.src_uri] = read.take
+            self.reads[file.src_uri] = read
+
+    def _read_all(self, pages: list[File]) -> dict[str, ReadResult]:
+        """Every page's read result, from the speed machinery or, if unreadable, a problem."""
+        reads: dict[str, ReadResult] = {}
+        readable: list[tuple[str, bytes]] = []
+        for file in pages:
+            data, problem = _file_bytes(file)
+            if data is None:
+                reads[file.src_uri] = unreadable(file.src_uri, problem)
+            else:
+                readable.append((file.src_uri, data))
+        results, note = self.speed.read_all(readable, self.read_settings, self.options.workers)
+        if note:
+            self.report.note(note)
+        reads.update(results)
+        return reads
+
+    def _place_at_urls(self, files: Files, config: MkDocsConfig) -> None:
+        moving = {src: take for src, take in self.takes.items() if take.url}
+        fixed = {
+            f.dest_uri: f.src_uri
+            for f in files
+            if f.src_uri not in moving and f.inclusion.is_in_serve()
+        }
+        moves = [Move(src, t.url, files.src_uris[src].dest_uri) for src, t in moving.items()]
+        dests, problems = assign_dests(
+            moves, fixed, directory_urls=config.use_directory_urls, reserved=self._outputs(config)
+        )
+        self.report.log(problems)
+        for src in moving:
+            file = files.src_uris[src]
+            if src in dests:
+                _set_dest(file, dests[src])
+            else:
+                files.remove(file)
+                del self.takes[src], self.reads[src]
+
+    def _outputs(self, config: MkDocsConfig) -> dict[str, str]:
+        """Every path the build writes besides pages: theme pages, sitemaps, search, hubs, feeds.
+
+        The hubs and feeds do not depend on where pages go, so a catalog without urls says.
+        """
+        preview = Catalog(
+            (Entry(take, "") for take in self.takes.values()), self.settings.hub_options(config)
+        )
+        return generated_outputs(
+            preview,
+            config.theme.static_templates,
+            hubs=self.options.hubs,
+            feeds=self.options.feeds and bool(config.site_url),
+        )
+
+    def _make_pages(self, files: Files, config: MkDocsConfig) -> None:
+        # After the moves: a page takes its url and canonical url from its file when made.
+        for src_uri, read in self.reads.items():
+            QuickTakePage(files.src_uris[src_uri], config, read, self.options.template)
+
+    def _build_catalog(self, files: Files, config: MkDocsConfig) -> None:
+        options = self.settings.hub_options(config)
+        entries = [Entry(take, files.src_uris[src].url) for src, take in self.takes.items()]
+        self.catalog = Catalog(entries, options)
+        self.report.log(self.catalog.slug_problems())
+        self.report.unresolved_links = self.catalog.unresolved()[0]
+        self.excerpts = {src: read.excerpt for src, read in self.reads.items()}
+        self.site_name = config.site_name
+        self.feeds_linked = self.options.feeds and bool(config.site_url)
+
+    def _add_hubs(self, files: Files, config: MkDocsConfig) -> None:
+        taken = {f.dest_uri: f.src_uri for f in files}
+        for hub in self.catalog.hub_pages():
+            file = File.generated(config, hub.src_uri, content="", inclusion=_NOT_IN_NAV)
+            owner = hub.src_uri if hub.src_uri in files.src_uris else taken.get(file.dest_uri)
+            if owner is not None:
+                what = _hub_label(self.catalog, hub)
+                option = "hub_url" if hub.subject_key else "subjects_url"
+                self.report.warn(
+                    f"{owner}: {what} would be written to the same place ({file.dest_uri}) and "
+                    f"is left out; move the page or change the option {option}"
+                )
+                continue
+            files.append(file)
+            HubPage(file, config, hub)
+            self.hubs[hub.src_uri] = hub
+
+    def _add_feeds(self, files: Files, config: MkDocsConfig) -> None:
+        if not config.site_url:
+            self.report.note("feeds are not written: they need absolute links; set site_url")
+            return
+        feed_options = FeedOptions(
+            site_url=config.site_url,
+            site_name=config.site_name,
+            size=self.options.feed_size,
+            language=str(self.settings.locale),
+            description=config.site_description or "",
+            subjects=self.options.hubs,
+        )
+        xml = feed_files(self.catalog, self.excerpts, feed_options, self.settings.labels)
+        taken = {f.dest_uri: f.src_uri for f in files}
+        for path, content in xml.items():
+            owner = path if path in files.src_uris else taken.get(path)
+            if owner is not None:
+                self.report.warn(f"{owner}: a feed would be written to {path}; feed left out")
+                continue
+            files.append(File.generated(config, path, content=content))
+
+    def _count_unresolved(self) -> None:
+        links, pages = self.catalog.unresolved()
+        if links:
+            shown = "shown as text" if self.options.unresolved_related == "text" else "hidden"
+            self.report.note(
+                f"related questions that are not pages of this site: {links} in {pages} "
+                f"page(s), {shown} (normal for a partial set of pages)"
+            )
+
+    # -- on_nav ---------------------------------------------------------------------------------
+
+    def arrange_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> None:
+        """Give the pages the user's ``nav:`` names with a title that title; add the hubs.
+
+        MkDocs gives a nav entry's title to the page it makes, but the plugin made its pages
+        itself (in ``on_files``), so the title is applied here, as MkDocs would.
+        """
+        for title, path in _titled_nav_entries(config.nav):
+            file = files.get_file_from_path(path.lstrip("/"))
+            if file is not None and isinstance(file.page, QuickTakePage | HubPage):
+                file.page.title = title
+        self._add_nav_section(nav, files)
+
+    def _add_nav_section(self, nav: Navigation, files: Files) -> None:
+        """Add the hubs under one section, unless the user's ``nav:`` already places them."""
+        title = self.options.nav_section
+        wanted = [h for h in self.hubs.values() if h.number == 1]
+        pages = [p for h in wanted if (p := files.src_uris[h.src_uri].page) is not None]
+        if not title or not pages or any(page in nav.pages for page in pages):
+            return
+        index = [p for p in pages if p.file.src_uri == _index_src(self.catalog)]
+        pages = index + [p for p in pages if p not in index]
+        section = Section(title, list(pages))
+        previous = nav.pages[-1] if nav.pages else None
+        for page in pages:
+            page.parent = section
+            page.previous_page, page.next_page = previous, None
+            if previous is not None:
+                previous.next_page = page
+            previous = page
+        nav.items.append(section)
+        nav.pages.extend(pages)
+
+    # -- on_page_markdown, on_page_content --------------------------------------------------------
+
+    def page_markdown(self, page: Page) -> str | None:
+        """The Markdown MkDocs renders: a Q&A page's decoded answer, a hub's nothing."""
+        if isinstance(page, HubPage):
+            self._set_hub_meta(page)
+            return ""  # a hub's list is in its template, so search does not index answers twice
+        read = self.reads.get(page.file.src_uri)
+        if read is None or read.take is None or read.prepared is None:
+            return None
+        self._set_page_meta(page, read.take)
+        return read.prepared.markdown
+
+    def _set_page_meta(self, page: Page, take: QuickTake) -> None:
+        # The allowlisted keys again, escaped (page_meta.py), in case a plugin supplied the
+        # page's source; a template another plugin chose is kept.
+        meta = page_meta(take, self.options.template)
+        page.meta.setdefault("template", meta.pop("template"))
+        page.meta.update(meta)
+        if take.date is not None and (lastmod := sitemap_date(take.date)):
+            # The sitemap's lastmod: the QuickTake's date, not the build date.
+            page.update_date = lastmod
+
+    def _set_hub_meta(self, page: HubPage) -> None:
+        """Title, template and sitemap date of a hub page."""
+        hub = page.hub
+        # Escaped with quotes, as a Q&A page's title is: themes print page titles unescaped, in
+        # text and in attributes (readthedocs' Previous/Next buttons have title="...").
+        page.meta["title"] = escape(hub_title(hub, self.catalog, self.settings.labels))
+        page.meta["template"] = HUB_TEMPLATE if hub.subject_key else SUBJECTS_TEMPLATE
+        subject = self.catalog.subject_by_key(hub.subject_key)
+        entries = subject.entries if subject else self.catalog.entries
+        newest = newest_date(entry.take for entry in entries)
+        if newest is not None and (lastmod := sitemap_date(newest)):
+            page.update_date = lastmod
+
+    def page_content(self, page: Page, html: str) -> str | None:
+        """Finish the answer's HTML, unless it came finished from the answer rendered ahead."""
+        read = self.reads.get(page.file.src_uri)
+        prepared = read.prepared if read else None
+        if prepared is None:
+            return None
+        if isinstance(page, QuickTakePage) and page.prerendered and page.read.rendered:
+            # `html` is that answer already, maybe changed since by an earlier plugin: kept.
+            self._note_finished(page, page.read.rendered.finished)
+            return None
+        finished = finish_answer_html(html, prepared, self.read_settings.render)
+        _fill_toc_titles(page.toc, prepared)
+        self._note_finished(page, finished)
+        return finished.html
+
+    def _note_finished(self, page: Page, finished: FinishedHtml) -> None:
+        """Keep the answer's text for the JSON-LD and report its formulas that failed."""
+        src_uri = page.file.src_uri
+        self._answer_texts[src_uri] = finished.text
+        macros = self.read_settings.render.math_macros
+        self.report.log(formula_problems(src_uri, finished, macros))
+
+    # -- on_env, on_page_context ----------------------------------------------------------------
+
+    def look_ahead(self, env: Environment, files: Files) -> None:
+        """Start computing the Q&A pages' views and head tags in a child, while MkDocs builds.
+
+        Every page is read and rendered by now, so all they depend on is known.
+        """
+        if self.takes:
+            _check_template(env, self.options.template)
+        if len(self.takes) < LOOKAHEAD_PAGES or self.options.workers == 1:
+            return
+        # In MkDocs' build order, so each result arrives just before its page is built.
+        pages = {
+            file.src_uri: file.page
+            for file in files.documentation_pages()
+            if file.src_uri in self.takes and file.page is not None
+        }
+        self.speed.look_ahead(list(pages), lambda src: self.page_work(pages[src]))
+
+    def page_context(self, page: Page, context: TemplateContext) -> TemplateContext | None:
+        """Hand the Q&A and hub layouts their plain-text views of the page."""
+        if isinstance(page, HubPage):
+            name = "qt_hub" if page.hub.subject_key else "qt_subjects"
+            context[name] = self._hub_view(page.hub)  # type: ignore[literal-required]
+            return context
+        if page.file.src_uri not in self.takes:
+            return None
+        work = self.speed.work(page.file.src_uri, lambda _: self.page_work(page))
+        self.report.log(work.problems)
+        self._page_work[page.file.src_uri] = work
+        # TemplateContext lists only MkDocs' own keys; themes and plugins add theirs.
+        context["quicktake"] = work.view  # type: ignore[typeddict-unknown-key]
+        return context
+
+    def page_work(self, page: Page) -> PageWork:
+        """The view and head tags of a Q&A page; also run ahead, in the look-ahead child."""
+        take = self.takes[page.file.src_uri]
+        settings = self.settings
+        view, problems = build_view(take, locale=settings.locale, labels=settings.labels)
+        view = self._with_site_links(view, take)
+        if "<math" in (page.content or ""):
+            view = replace(view, math=True)
+        head = prepare_head_tags(self._question_head(page, take))
+        return PageWork(view, tuple(problems), head, page.canonical_url or "")
+
+    def _with_site_links(self, view: QuickTakeView, take: QuickTake) -> QuickTakeView:
+        """Add what needs the whole site to a page's view: related links, breadcrumbs, feeds."""
+        entry = self.catalog.get(take.src_uri)
+        if entry is None:
+            return view
+        as_text = self.options.unresolved_related == "text"
+        related = related_links(self.catalog, take, entry.url, unresolved_as_text=as_text)
+        crumbs = crumb_links(self.catalog.breadcrumbs(take), entry.url)
+        feeds: tuple[FeedLinkView, ...] = ()
+        if self.feeds_linked:
+            subject = self.catalog.subject_of(take) if self.options.hubs else None
+            labels = self.settings.labels
+            feeds = feed_links(subject, entry.url, site_name=self.site_name, labels=labels)
+        return replace(view, related=related, breadcrumbs=crumbs, feeds=feeds)
+
+    def _hub_view(self, hub: Hub) -> HubView | SubjectsView:
+        """The template context of a hub page or of the subjects index, made once per build.
+
+        Both the page context and the head tags (breadcrumbs) of a hub need it.
+        """
+        view = self._hub_views.get(hub.src_uri)
+        if view is None:
+            context = HubContext(
+                catalog=self.catalog,
+                excerpts=self.excerpts,
+                locale=self.settings.locale,
+                labels=self.settings.labels,
+                site_name=self.site_name,
+                feeds=self.feeds_linked,
+            )
+            make = build_hub_view if hub.subject_key else build_subjects_view
+            view = make(hub, context)
+            self._hub_views[hub.src_uri] = view
+        return view
+
+    # -- on_post_page ---------------------------------------------------------------------------
+
+    def post_page(self, page: Page, output: str, config: MkDocsConfig) -> str | None:
+        """Leave exactly one of each title, meta, canonical, social and JSON-LD tag in the head."""
+        if isinstance(page, HubPage):
+            return replace_head_tags(output, self._hub_head(page, config))
+        take = self.takes.get(page.file.src_uri)
+        if take is None:
+            # Q&A pages and hubs are marked for Pagefind by their templates; the others here.
+            return mark_plain_page(output) if self.settings.uses_pagefind else None
+        work = self._page_work.pop(page.file.src_uri, None)
+        if work is None or work.canonical_url != (page.canonical_url or ""):
+            # Another plugin moved the page after its head tags were made: made again.
+            head = prepare_head_tags(self._question_head(page, take))
+        else:
+            head = work.head
+        return place_head_tags(output, head)
+
+    def _question_head(self, page: Page, take: QuickTake) -> HeadTags:
+        site = self.settings.site
+        trail = self.catalog.breadcrumbs(take)
+        crumbs = tuple(PageRef(crumb.name, absolute_url(site.url, crumb.url)) for crumb in trail)
+        text = self._answer_texts.get(take.src_uri, "")
+        info = PageInfo(page.canonical_url or "", text, crumbs)
+        return question_head_tags(take, self.settings.head, site, info)
+
+    def _hub_head(self, page: HubPage, config: MkDocsConfig) -> HeadTags:
+        """The head tags of a hub page; the subjects index falls back to the site's description."""
+        return hub_page_head(
+            page.hub,
+            self.catalog,
+            self.settings.labels,
+            self._hub_view(page.hub).breadcrumbs,
+            page.canonical_url or "",
+            options=self.settings.head,
+            site=self.settings.site,
+            fallback=config.site_description or "",
+        )
+
+    # -- search ---------------------------------------------------------------------------------
+
+    def search_text(self, page: Page) -> tuple[str, str] | None:
+        """What MkDocs' search indexes of a page of this plugin: a plain-text title and HTML."""
+        take = self.takes.get(page.file.src_uri)
+        if take is None and not isinstance(page, HubPage):
+            return None
+        # page.title is HTML-escaped for the themes (see _set_page_meta); the index wants text.
+        title = unescape(page.title or "")
+        if take is None or self.options.search_text == "full":
+            return title, page.content or ""
+        headings = [(item.id, item.title) for item in _flat_toc(page.toc)]
+        summary = search_summary_html(take.question, take.description, take.keywords, headings)
+        return title, summary
+
+    # -- on_post_build --------------------------------------------------------------------------
+
+    def finish(self, config: MkDocsConfig) -> None:
+        """The report file and summary, the sitemap's parts and the Pagefind index."""
+        report_file = self.options.report_file
+        if report_file:
+            path = self.settings.config_folder / report_file
+            if error := write_report(self.report, path):
+                self.report.warn(f"option 'report_file': could not write {error}")
+        self.report.log_summary(report_file=report_file or "")
+        self._finish_sitemap(config)
+        if self.settings.uses_pagefind:
+            self._index_with_pagefind(config)
+
+    def _finish_sitemap(self, config: MkDocsConfig) -> None:
+        """Split sitemap.xml into a sitemap index and its parts when one file is too large."""
+        try:
+            parts = split_sitemap(Path(config.site_dir), config.site_url or "")
+        except (OSError, ValueError) as error:
+            self.report.warn(f"sitemap.xml could not be split into parts: {error}")
+            return
+        if parts:
+            self.report.note(
+                f"sitemap.xml is a sitemap index of {parts} sitemaps (sitemap-1.xml, ...)"
+            )
+
+    def _index_with_pagefind(self, config: MkDocsConfig) -> None:
+        start = time.perf_counter()
+        try:
+            files = build_pagefind_index(config.site_dir)
+        except (OSError, RuntimeError) as error:
+            raise PluginError(f"quicktakes: option 'search_engine: pagefind': {error}") from error
+        seconds = time.perf_counter() - start
+        self.report.note(f"Pagefind read the {files} HTML files of the site in {seconds:.1f} s")
+
+
+_NOT_IN_NAV = InclusionLevel.NOT_IN_NAV
+
+
+def _check_template(env: Environment, name: str) -> None:
+    """Stop the build with one clear message, not a traceback, when ``template`` is missing."""
+    try:
+        env.get_template(name)
+    except TemplateNotFound as error:
+        raise PluginError(
+            f"quicktakes: option 'template': no template {name!r} in the theme or its custom_dir"
+        ) from error
+
+
+def _file_bytes(file: File) -> tuple[bytes | None, Problem | None]:
+    """The file's bytes (a generated file's from memory), or the problem that stopped reading."""
+    if file.abs_src_path is None:
+        return file.content_bytes, None
+    return read_bytes(Path(file.abs_src_path), file.src_uri)
+
+
+def _titled_nav_entries(nav: object) -> Iterator[tuple[str, str]]:
+    """Every ``{title: path}`` entry of a ``nav:`` setting, sections included."""
+    if isinstance(nav, list):
+        for item in nav:
+            yield from _titled_nav_entries(item)
+    elif isinstance(nav, dict):
+        for title, value in nav.items():
+            if isinstance(value, str):
+                yield str(title), value
+            else:
+                yield from _titled_nav_entries(value)
+
+
+def _set_dest(file: File, dest: str) -> None:
+    # MkDocs caches url and abs_dest_path from dest_uri; all three change together.
+    file.dest_uri = dest
+    file.url = url_for_dest(dest, directory_urls=file.use_directory_urls)
+    file.abs_dest_path = os.path.normpath(os.path.join(file.dest_dir, dest))
+
+
+def _hub_label(catalog: Catalog, hub: Hub) -> str:
+    subject = catalog.subject_by_key(hub.subject_key)
+    return f"the hub of subject {subject.name!r}" if subject else "the subjects index"
+
+
+def _index_src(catalog: Catalog) -> str:
+    return catalog.index.src_uri if catalog.index else ""
+
+
+def _flat_toc(toc: TableOfContents) -> list[AnchorLink]:
+    items: list[AnchorLink] = []
+    for item in toc:
+        items.append(item)
+        items.extend(_flat_toc(item.children))  # type: ignore[arg-type]
+    return items
+
+
+def _fill_toc_titles(toc: TableOfContents, prepared: PreparedAnswer) -> None:
+    for item in _flat_toc(toc):
+        item.title = toc_title(item.title, prepared)
+        item.id = toc_id(item.id)

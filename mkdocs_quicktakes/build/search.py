@@ -1,0 +1,243 @@
+"""Search at scale: Pagefind over the built site, and a lighter, plain-text MkDocs search index.
+
+Pagefind (option ``search_engine: pagefind``) indexes the built HTML after the build and writes a
+bundle the browser queries piece by piece: a query downloads the index chunks of its words and
+the fragments of the results it shows, never the whole index. The Q&A templates mark what it
+reads (``data-pagefind-*``); plain pages get their theme's content region marked here.
+
+MkDocs' own ``search`` plugin (the default engine) gets, for each Q&A page and only while it
+indexes the page, a plain-text title and, with ``search_text: summary``, a summary instead of the
+whole answer (:func:`search_summary_html`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from html import escape, unescape
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mkdocs.contrib.search import SearchPlugin
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.pages import Page
+    from mkdocs.structure.toc import AnchorLink
+
+    IndexedText = Callable[[Page], tuple[str, str] | None]
+    """The plain-text title and the HTML MkDocs' search indexes for a page; ``None``: as is."""
+
+PAGEFIND_FOLDER = "pagefind"
+"""Where the Pagefind bundle is written, below ``site_dir``."""
+SEARCH_SCRIPT = "quicktakes/search.js"
+SEARCH_STYLE = "quicktakes/search.css"
+MKDOCS_SEARCH_SCRIPT = "search/main.js"
+"""The script of MkDocs' ``search`` plugin, which would also drive the theme's search box."""
+MATERIAL_OVERRIDES = Path(__file__).parents[1] / "templates_pagefind" / "material"
+"""Material's search partial for Pagefind, placed before the theme's own."""
+
+# A theme shows its search box only when a plugin of this name is configured.
+_SEARCH_PLUGIN_NAMES = {"material": "material/search"}
+_DEFAULT_SEARCH_PLUGIN = "search"
+
+# The element of a plain (not Q&A) page that holds its content, per theme: the mkdocs and
+# readthedocs themes mark it role="main", Material uses the article `md-content__inner`.
+_CONTENT_ELEMENT = re.compile(
+    r'<(?:div|main|article)\b(?=[^>]*(?:\brole="main"|\bclass="md-content__inner\b))'
+)
+_BODY_ELEMENT = re.compile(r"<body\b")
+_PAGEFIND_BODY = "data-pagefind-body"
+
+
+@dataclass(frozen=True)
+class SearchSetup:
+    """What :func:`configure_pagefind` changed, and the warning to give once, if any."""
+
+    warning: str = ""
+
+
+class SearchBoxStandIn:
+    """Stands in for a search plugin that is not configured, so the theme shows its search box.
+
+    The mkdocs and readthedocs themes show their box only when ``'search' in config.plugins``,
+    Material when ``config.plugins["material/search"].config.enabled``. It handles no events.
+    """
+
+    def __init__(self) -> None:
+        self.config = {"enabled": True}
+
+
+def configure_pagefind(config: MkDocsConfig) -> SearchSetup:
+    """Let the theme's search box query Pagefind: its script, style and, for Material, markup.
+
+    Idempotent, as ``mkdocs serve`` may call it for each rebuild of the same config.
+    """
+    theme = config.theme.name or ""
+    plugin_name = _SEARCH_PLUGIN_NAMES.get(theme, _DEFAULT_SEARCH_PLUGIN)
+    warning = ""
+    if plugin_name in config.plugins and not isinstance(
+        config.plugins[plugin_name], SearchBoxStandIn
+    ):
+        warning = (
+            f"option 'search_engine: pagefind': the '{plugin_name}' plugin is not needed and "
+            "still writes its whole index; remove it from 'plugins' (Pagefind now serves the "
+            "search box)"
+        )
+    else:
+        config.plugins[plugin_name] = SearchBoxStandIn()  # type: ignore[assignment]
+    # MkDocs' search script would answer the same box from search_index.json.
+    config.extra_javascript[:] = [
+        script for script in config.extra_javascript if str(script) != MKDOCS_SEARCH_SCRIPT
+    ]
+    _add_once(config.extra_javascript, SEARCH_SCRIPT)
+    _add_once(config.extra_css, SEARCH_STYLE)
+    if config.theme.get("include_search_page"):
+        config.theme.static_templates.add("search.html")  # readthedocs' results page
+    if theme == "material" and str(MATERIAL_OVERRIDES) not in config.theme.dirs:
+        # After custom_dir, so a user's own partials/search.html still wins.
+        position = 1 if config.theme.custom_dir else 0
+        config.theme.dirs.insert(position, str(MATERIAL_OVERRIDES))
+    return SearchSetup(warning)
+
+
+def _add_once(entries: list[Any], path: str) -> None:
+    if all(str(entry) != path for entry in entries):
+        entries.append(path)
+
+
+def mark_plain_page(html: str) -> str:
+    """Mark a plain page's content region for Pagefind; the whole body when none is known."""
+    found = _CONTENT_ELEMENT.search(html) or _BODY_ELEMENT.search(html)
+    if found is None or _PAGEFIND_BODY in html:
+        return html
+    end = found.end()
+    return f"{html[:end]} {_PAGEFIND_BODY}{html[end:]}"
+
+
+def build_pagefind_index(site_dir: str) -> int:
+    """Index the built site with Pagefind and write its bundle; return the HTML files read.
+
+    Raises:
+        OSError: the Pagefind binary could not be found or started.
+        RuntimeError: Pagefind reported an error.
+    """
+    # In a thread of its own: the build may run inside an event loop (a notebook, a test driving
+    # a browser), where asyncio.run() is refused.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, _index_site(Path(site_dir).resolve())).result()
+
+
+async def _index_site(site_dir: Path) -> int:
+    # Imported here: only sites with `search_engine: pagefind` start the Pagefind binary.
+    from pagefind.service import PagefindService
+
+    output = site_dir / PAGEFIND_FOLDER
+    try:
+        # The service, not `PagefindIndex` as a context: that writes the files on leaving and
+        # stops the binary at once, which cut a file of the bundle short in about 1 build in 20.
+        async with PagefindService() as service:
+            index = await service.create_index({"output_path": str(output)})
+            done = await index.add_directory(str(site_dir), glob="**/*.html")
+            await index.write_files()
+            await wait_until_written(output)
+            return int(done["page_count"])
+    except FileNotFoundError as error:
+        raise OSError(f"the Pagefind binary was not found ({error})") from error
+    except Exception as error:  # the Pagefind service reports errors as bare Exceptions
+        if isinstance(error, OSError):
+            raise
+        raise RuntimeError(str(error)) from error
+
+
+async def wait_until_written(folder: Path, *, quiet: float = 0.2, limit: float = 30.0) -> None:
+    """Wait until no file in ``folder`` has grown, appeared or gone for ``quiet`` seconds.
+
+    Pagefind answers "files written" while its last writes may still be on their way to the
+    disk; stopping it then leaves a file cut short. Gives up (the files as they are) after
+    ``limit`` seconds.
+    """
+    step = quiet / 4
+    last, still, waited = _sizes(folder), 0.0, 0.0
+    while still < quiet and waited < limit:
+        await asyncio.sleep(step)
+        waited += step
+        sizes = _sizes(folder)
+        still = still + step if sizes == last else 0.0
+        last = sizes
+
+
+def _sizes(folder: Path) -> dict[str, int]:
+    return {str(path): path.stat().st_size for path in folder.rglob("*") if path.is_file()}
+
+
+@dataclass(frozen=True)
+class _IndexedHeading:
+    """What MkDocs' search index reads of a table-of-contents entry, its title as plain text."""
+
+    id: str
+    title: str
+    url: str
+    children: list[_IndexedHeading]
+
+
+@dataclass(frozen=True)
+class _IndexedPage:
+    """What MkDocs' search index reads of a page (``SearchIndex.add_entry_from_context``)."""
+
+    title: str
+    content: str
+    url: str
+    toc: list[_IndexedHeading]
+
+
+def _plain_headings(items: Iterable[AnchorLink]) -> list[_IndexedHeading]:
+    # The table of contents holds HTML-escaped titles (themes print them as HTML).
+    return [
+        _IndexedHeading(item.id, unescape(item.title), item.url, _plain_headings(item.children))
+        for item in items
+    ]
+
+
+def feed_mkdocs_search(config: MkDocsConfig, indexed_text: IndexedText) -> None:
+    """Make MkDocs' ``search`` plugin index ``indexed_text(page)`` instead of the page as built.
+
+    The page itself is not changed: its template still prints the escaped title and the whole
+    answer. Call after the plugins' ``on_pre_build``, where the search plugin makes its index.
+    """
+    plugin = config.plugins.get("search")
+    index = getattr(plugin, "search_index", None) if isinstance(plugin, SearchPlugin) else None
+    if index is None or getattr(index, "_quicktakes_fed", False):
+        return
+    add_entry = index.add_entry_from_context
+
+    def add_entry_from_context(page: Page) -> None:
+        found = indexed_text(page)
+        if found is None:
+            add_entry(page)
+            return
+        title, content = found
+        add_entry(_IndexedPage(title, content, page.url, _plain_headings(page.toc)))
+
+    index.add_entry_from_context = add_entry_from_context
+    index._quicktakes_fed = True
+
+
+def search_summary_html(
+    question: str, description: str, keywords: Iterable[str], headings: Iterable[tuple[str, str]]
+) -> str:
+    """The HTML MkDocs' search indexes for a Q&A page with ``search_text: summary``.
+
+    The question, the description and the keywords, then each heading of the answer (``(id,
+    title)``, the title as the page's table of contents holds it) with nothing under it.
+    """
+    parts = [f"<p>{escape(text)}</p>" for text in (question, description) if text]
+    words = ", ".join(word for word in keywords if word)
+    if words:
+        parts.append(f"<p>{escape(words)}</p>")
+    parts.extend(f'<h2 id="{escape(anchor)}">{title}</h2>' for anchor, title in headings)
+    return "\n".join(parts)

@@ -1,0 +1,131 @@
+"""The speed machinery behind one object, with one life cycle: start, use, close.
+
+The build asks :class:`Speed` for read results and page work; whether they come from the cache,
+from workers that read ahead, from the look-ahead child or are computed on the spot is decided
+here. Closing stops every child process, so a failed or finished build leaves none running.
+The object lives as long as the plugin: under ``mkdocs serve`` its cache serves every rebuild.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+from mkdocs_quicktakes.speed.cache import ReadCache, content_key
+from mkdocs_quicktakes.speed.lookahead import Lookahead
+from mkdocs_quicktakes.speed.workers import Job, ReadAhead, read_files, worker_count
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+    from pathlib import Path
+
+    from mkdocs_quicktakes.site.reading import ReadResult, ReadSettings
+
+V = TypeVar("V")
+
+
+class Speed(Generic[V]):
+    """The read cache, the read-ahead workers and the look-ahead child of one plugin."""
+
+    def __init__(self) -> None:
+        self.cache = ReadCache()
+        self._cache_folder: Path | None = None
+        self._ahead: ReadAhead | None = None
+        self._lookahead: Lookahead[str, V] | None = None
+
+    # -- the cache ----------------------------------------------------------------------------
+
+    def load_cache(self, folder: Path | None) -> str:
+        """Use the cache file in ``folder`` (option ``cache_dir``); ``""`` or why it was not."""
+        self._cache_folder = folder
+        return self.cache.load(folder) if folder is not None else ""
+
+    def save_cache(self) -> str:
+        """Write the cache file, if there is a folder for it; ``""`` or the error."""
+        return self.cache.save(self._cache_folder) if self._cache_folder is not None else ""
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def read_ahead(self, jobs: Sequence[Job], settings: ReadSettings, workers: int) -> None:
+        """Start reading ``jobs`` in worker processes (see :class:`ReadAhead`).
+
+        ``workers`` is the option of that name (0: one per core).
+
+        A note on failing workers is given by :meth:`read_all`, which reads the files anyway.
+        """
+        self.close()
+        self._ahead, _ = ReadAhead.start(jobs, settings, worker_count(workers, len(jobs)))
+
+    def read_all(
+        self, files: Iterable[tuple[str, bytes]], settings: ReadSettings, workers: int
+    ) -> tuple[dict[str, ReadResult], str]:
+        """Every file's read result: from the cache, from what was read ahead, or read now.
+
+        Args:
+            files: Each file's ``src_uri`` and bytes.
+            settings: How files are read; part of every cache key.
+            workers: The option ``workers`` (0: one per core).
+
+        Returns:
+            The results by ``src_uri``, and an INFO note when workers could not be used.
+        """
+        reads: dict[str, ReadResult] = {}
+        todo: list[Job] = []
+        shaping = cache_shaping(settings)
+        for src_uri, data in files:
+            key = content_key(data, shaping)
+            read = self.cache.get(src_uri, key)
+            if read is None and self._ahead is not None:
+                # File by file, so the bytes of a file read ahead are not kept.
+                read = self._ahead.result(src_uri, key)
+                if read is not None:
+                    self.cache.put(src_uri, key, read)
+            if read is None:
+                todo.append((src_uri, data, key))
+            else:
+                reads[src_uri] = read
+        ahead_note = self._ahead.note if self._ahead is not None else ""
+        self.close()  # what was not read ahead by now is read below, with every core
+        results, note = read_files(todo, settings, worker_count(workers, len(todo)))
+        notes = [message for message in (ahead_note, note) if message]
+        for (src_uri, _, key), read in zip(todo, results, strict=True):
+            self.cache.put(src_uri, key, read)
+            reads[src_uri] = read
+        return reads, "; ".join(notes)
+
+    def uncached(self, files: Iterable[tuple[str, bytes]], settings: ReadSettings) -> list[Job]:
+        """The files the cache cannot answer, as jobs for :meth:`read_ahead`."""
+        shaping = cache_shaping(settings)
+        jobs = []
+        for src_uri, data in files:
+            key = content_key(data, shaping)
+            if not self.cache.holds(src_uri, key):
+                jobs.append((src_uri, data, key))
+        return jobs
+
+    # -- page work ----------------------------------------------------------------------------
+
+    def look_ahead(self, keys: Sequence[str], compute: Callable[[str], V]) -> None:
+        """Compute ``compute(key)`` for each key in a forked child, in the order of the keys."""
+        self.close()
+        self._lookahead = Lookahead.start(keys, compute)
+
+    def work(self, key: str, compute: Callable[[str], V]) -> V:
+        """The value the child computed for ``key``, or ``compute(key)`` when it has none."""
+        value = self._lookahead.get(key) if self._lookahead is not None else None
+        return value if value is not None else compute(key)
+
+    # -- life cycle ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Stop the processes reading files or computing pages ahead, if any still run."""
+        if self._ahead is not None:
+            self._ahead.close()
+            self._ahead = None
+        if self._lookahead is not None:
+            self._lookahead.close()
+            self._lookahead = None
+
+
+def cache_shaping(settings: ReadSettings) -> tuple[str]:
+    """What besides its bytes a file's cache key holds: the settings, as text made once."""
+    return (repr(settings),)
