@@ -24,6 +24,7 @@ from mkdocs_quicktakes.answer.math import (
     MATHML_ELEMENTS,
     MathConversionError,
     MathMacros,
+    _alternatives,
     check_mathml,
     conversion_error,
     fill_math,
@@ -509,3 +510,11 @@ def test_every_formula_of_the_real_files_passes_the_allowlist_and_the_oracle() -
         for span in prepare_answer(raw_answer(path)).math:
             mathml = latex_to_mathml(span.tex, display=span.display)  # checked inside
             assert outside_allowlist(mathml) == [], span.source
+
+
+@pytest.mark.parametrize("words", [MATHML_ELEMENTS, MATHML_ATTRIBUTES])
+def test_the_allowlist_pattern_matches_each_name_and_nothing_near_it(words: frozenset[str]) -> None:
+    pattern = re.compile(f"(?:{_alternatives(words)})")
+    assert all(pattern.fullmatch(word) for word in words)
+    near = {word[:-1] for word in words} | {word + "s" for word in words} | {"x", "mix", "sty"}
+    assert [word for word in near - words if pattern.fullmatch(word)] == []
