@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mkdocs_quicktakes.records.source import decode_source, parse_front_matter
+from mkdocs_quicktakes.records.source import check_source, decode_source, parse_front_matter
 
 
 def test_bom_and_crlf_are_normal_input() -> None:
@@ -139,3 +141,32 @@ def test_plain_scalars_read_as_pyyaml_reads_them_every_time(written: dict[str, o
     expected = yaml.safe_load(yaml_text)
     for _ in range(2):
         assert parse_front_matter(f"---\n{yaml_text}---\n", "a.md").meta == expected
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(st.characters(codec="utf-8", categories=["Cc", "Ll", "Zs", "Po"]), min_size=1),
+    st.sampled_from([None, '"']),
+    st.booleans(),
+)
+def test_no_control_character_reaches_a_record(title: str, style: str | None, flow: bool) -> None:
+    # PyYAML writes control characters as double-quoted escapes (\e, \x1b, \u0007, ...), in
+    # block or flow style, as keys and as values, in mappings and in lists.
+    meta = {"question": "Q?", "answer": "A.", "title": title, "seo": {title: [title]}}
+    front = yaml.safe_dump(meta, default_style=style, default_flow_style=flow)
+    source = parse_front_matter(f"---\n{front}---\n", "a.md")
+    assert source.meta == meta
+    assert source.escapes or not CONTROL.search(title)
+    checked = check_source(source)
+    assert checked.take is not None
+    assert not CONTROL.search(checked.take.title)
+
+
+def test_a_double_quote_without_a_control_escape_needs_no_search() -> None:
+    text = '---\nquestion: Say "hi"\nanswer: "A \\"quoted\\" \\\\frac and a \\n line"\n---\n'
+    source = parse_front_matter(text, "a.md")
+    assert source.meta["answer"] == 'A "quoted" \\frac and a \n line'
+    assert not source.escapes

@@ -54,6 +54,16 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 _RESOLVED: dict[str, str] = {}
 _RESOLVED_LENGTH = 40
 _RESOLVED_COUNT = 4096
+# A double-quoted YAML scalar up to an escape that makes a C0 control character or DEL (`\e`,
+# `\x1b`, `\u0007`; a superset: case is ignored, tab and line feed are in it): the only way one
+# gets into a value, as libyaml refuses them raw. The search tries every `"` where a scalar can
+# open (at the start, after white space, `[`, `{`, `,` or `:`), so every scalar's own opening
+# quote; a match that starts elsewhere (a quote inside other text) only costs the values a search.
+_CONTROL_CODE = r"(?:[0abvfre]|x[01]|x7f|u00[01]|u007f|U000000[01]|U0000007f)"
+_CONTROL_ESCAPE = re.compile(
+    rf'(?<![^\s\[{{,:])"[^"\\]*+(?:\\(?!{_CONTROL_CODE}).[^"\\]*+)*+\\{_CONTROL_CODE}',
+    re.DOTALL | re.IGNORECASE,
+)
 MAX_EXPANDED_VALUES = 10_000
 """The most values a front matter may hold once its YAML aliases are expanded.
 
@@ -81,14 +91,21 @@ class _Loader(_LibyamlLoader):  # type: ignore[valid-type,misc]
     aliases = False
 
     def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
-        """The tag of a node, remembered for short plain scalars: keys repeat in every file."""
-        if kind is yaml.ScalarNode and implicit[0] and len(value) <= _RESOLVED_LENGTH:
-            tag = _RESOLVED.get(value)
-            if tag is None:
-                if len(_RESOLVED) >= _RESOLVED_COUNT:
-                    _RESOLVED.clear()
-                tag = _RESOLVED[value] = super().resolve(kind, value, implicit)
-            return tag
+        """The tag of a node: text at once when no implicit type starts with its first letter.
+
+        Otherwise the tag of a short plain scalar is remembered, since keys such as ``title``
+        and small values repeat in every file, and PyYAML tries a regex or two on each.
+        """
+        if kind is yaml.ScalarNode and implicit[0]:
+            if value[:1] not in _IMPLICIT_FIRST:  # "question", "Physics", "/learn/...": text
+                return _STR_TAG
+            if len(value) <= _RESOLVED_LENGTH:
+                tag = _RESOLVED.get(value)
+                if tag is None:
+                    if len(_RESOLVED) >= _RESOLVED_COUNT:
+                        _RESOLVED.clear()
+                    tag = _RESOLVED[value] = super().resolve(kind, value, implicit)
+                return tag
         return cast("str", super().resolve(kind, value, implicit))
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
@@ -150,6 +167,13 @@ class _Loader(_LibyamlLoader):  # type: ignore[valid-type,misc]
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+# The first characters for which PyYAML has an implicit type (digits, "t" of true, "~", ...).
+# With a resolver for any first character (None) or by path, every scalar must be asked.
+_IMPLICIT_FIRST: frozenset[str] = (
+    frozenset(_Loader.yaml_implicit_resolvers)
+    if None not in _Loader.yaml_implicit_resolvers and not _Loader.yaml_path_resolvers
+    else frozenset(map(chr, range(0x110000)))
+)
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 
 
@@ -199,8 +223,8 @@ def load_yaml(text: str) -> tuple[Any, list[tuple[str, int]], bool]:
     """Load one YAML front matter.
 
     Returns:
-        The value, every key written twice with its line, and whether the text has a double
-        quote (only a double-quoted scalar can hold control characters).
+        The value, every key written twice with its line, and whether a double-quoted scalar
+        may hold a control character (it has an escape that makes one).
 
     Raises:
         yaml.YAMLError: For a syntax error, or aliases that expand too far.
@@ -214,8 +238,8 @@ def load_yaml(text: str) -> tuple[Any, list[tuple[str, int]], bool]:
     if loader.aliases:
         _check_expansion(value)
     # YAML refuses control characters in its text; only a double-quoted escape (`\e`) makes
-    # one, so the schema looks for them only in a front matter with a double quote at all.
-    return value, loader.duplicates, '"' in text
+    # one, so the schema looks for them in the values only when the text has such an escape.
+    return value, loader.duplicates, '"' in text and bool(_CONTROL_ESCAPE.search(text))
 
 
 class _Format(BaseHandler):
@@ -292,7 +316,7 @@ class SourceFile:
     front_matter: str = ""
     """The YAML text between the ``---`` lines, kept to find the line of a key for a problem."""
     escapes: bool = True
-    """Whether a value may hold control characters (YAML: the text has a double quote)."""
+    """Whether a value may hold control characters (YAML: a double-quoted escape makes one)."""
 
     @property
     def usable(self) -> bool:
