@@ -61,7 +61,7 @@ _RESOLVED_COUNT = 4096
 # quote; a match that starts elsewhere (a quote inside other text) only costs the values a search.
 _CONTROL_CODE = r"(?:[0abvfre]|x[01]|x7f|u00[01]|u007f|U000000[01]|U0000007f)"
 _CONTROL_ESCAPE = re.compile(
-    rf'(?<![^\s\[{{,:])"[^"\\]*+(?:\\(?!{_CONTROL_CODE}).[^"\\]*+)*+\\{_CONTROL_CODE}',
+    rf'"(?<![^\s\[{{,:]")[^"\\]*+(?:\\(?!{_CONTROL_CODE}).[^"\\]*+)*+\\{_CONTROL_CODE}',
     re.DOTALL | re.IGNORECASE,
 )
 MAX_EXPANDED_VALUES = 10_000
