@@ -167,12 +167,20 @@ class _Loader(_LibyamlLoader):  # type: ignore[valid-type,misc]
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+class _EveryCharacter:
+    """A first character of every scalar, when PyYAML resolves by path or for any character."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
 # The first characters for which PyYAML has an implicit type (digits, "t" of true, "~", ...).
-# With a resolver for any first character (None) or by path, every scalar must be asked.
-_IMPLICIT_FIRST: frozenset[str] = (
+_IMPLICIT_FIRST: frozenset[str] | _EveryCharacter = (
     frozenset(_Loader.yaml_implicit_resolvers)
     if None not in _Loader.yaml_implicit_resolvers and not _Loader.yaml_path_resolvers
-    else frozenset(map(chr, range(0x110000)))
+    else _EveryCharacter()
 )
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 
