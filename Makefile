@@ -15,14 +15,18 @@ $(BIN)/mkdocs: pyproject.toml
 example: $(BIN)/mkdocs
 	$(BIN)/mkdocs serve -f example_site/mkdocs.yml
 
-## Lint, type-check and run the whole test suite (the command CI runs). The tests marked
-## `clients` drive Debian's chromium and Java (default-jre-headless): .ci/run installs them.
+## Lint, type-check and run the whole test suite (the command CI runs), the tests marked `slow`
+## and `clients` included. Those marked `clients` drive Debian's chromium and Java
+## (default-jre-headless): .ci/run installs them.
 test: $(BIN)/mkdocs lint types
 	$(BIN)/pytest
 
-## The quick loop: every test but those driving Chromium, the Nu checker, ProperDocs and pip.
+## The quick loop, under a minute on 2 cores: every test but those marked `clients` (Chromium,
+## the Nu checker, ProperDocs, pip) and `slow` (the corpus built again, sites at size), in two
+## processes (pytest-xdist), with a short security campaign (QT_HYPOTHESIS_EXAMPLES, 100 in
+## `make test`).
 quick: $(BIN)/mkdocs
-	$(BIN)/pytest -m "not clients"
+	QT_HYPOTHESIS_EXAMPLES=20 $(BIN)/pytest -n 2 -m "not clients and not slow"
 
 lint: $(BIN)/mkdocs
 	$(BIN)/ruff check .

@@ -60,6 +60,10 @@ def shared_files(folder: Path) -> list[Path]:
     return files
 
 
+SOURCES = [*shared_files(CORPUS), *shared_files(SEED)]
+"""The 80 real files and the seed, in that order."""
+
+
 def quicktake(**fields: Any) -> str:
     """A QuickTakes file: front matter from ``fields`` and the usual ``&nbsp;`` body."""
     front = {
@@ -215,3 +219,16 @@ def build_site(tmp_path: Path) -> BuildSite:
         return build_pages(tmp_path / f"site{next(count)}", pages, **options)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def corpus_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The 80 real files and the seed beside a home page, built ``--strict`` once per session.
+
+    Tests only read it. Its plugin is its own: made new before the build, forgotten after it.
+    """
+    forget_plugins()
+    root = tmp_path_factory.mktemp("corpus")
+    site = build_pages(root, {"index.md": "# Home\n"}, copy={path.name: path for path in SOURCES})
+    forget_plugins()
+    return site

@@ -15,7 +15,7 @@ import markdown
 import pytest
 import yaml
 from bs4 import BeautifulSoup, Comment, Tag
-from conftest import CORPUS, SEED, shared_files
+from conftest import CORPUS, SEED, SOURCES
 
 from mkdocs_quicktakes.answer.decode import decode_newlines
 from mkdocs_quicktakes.answer.placeholders import MathSpan, PreparedAnswer
@@ -35,7 +35,6 @@ RENDERINGS: dict[NestedFences, list[str]] = {
     "codehilite": ["toc", "tables", "fenced_code", "codehilite"],
 }
 MODES: list[NestedFences] = list(RENDERINGS)
-SOURCES = [*shared_files(CORPUS), *shared_files(SEED)]
 
 
 @cache

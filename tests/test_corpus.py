@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import frontmatter
 import pytest
 from bs4 import BeautifulSoup, Tag
-from conftest import CORPUS, SEED, Site, build_pages, shared_files
+from conftest import CORPUS, SEED, SOURCES, Site, shared_files
 
 from mkdocs_quicktakes.answer.placeholders import PLACEHOLDER_END
 from mkdocs_quicktakes.records.model import parse_quicktake
@@ -29,14 +29,7 @@ def manifest() -> dict[str, set[str]]:
         return {row["file"]: {n.strip() for n in row["notes"].split(";")} for row in rows}
 
 
-SOURCES = [*shared_files(CORPUS), *shared_files(SEED)]
 NOTES = manifest()
-
-
-@pytest.fixture(scope="module")
-def corpus_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    root = tmp_path_factory.mktemp("corpus")
-    return build_pages(root, {}, copy={path.name: path for path in SOURCES}, strict=True)
 
 
 def page_of(site: Site, source: Path) -> BeautifulSoup:

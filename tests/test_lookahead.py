@@ -11,17 +11,17 @@ import pickle
 from typing import TYPE_CHECKING
 
 import pytest
+from conftest import CORPUS, SEED, build_pages, forget_plugins, shared_files, site_outputs
 
 from mkdocs_quicktakes.build import build as build_module
 from mkdocs_quicktakes.records.labels import labels_for
 from mkdocs_quicktakes.speed import lookahead
 from mkdocs_quicktakes.speed.lookahead import Lookahead
-from tests.conftest import CORPUS, SEED, build_pages, forget_plugins, shared_files, site_outputs
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from tests.conftest import Site
+    from conftest import Site
 
 
 def _pid_and_square(number: int) -> tuple[int, int]:
@@ -123,6 +123,7 @@ def computed_here(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
+@pytest.mark.slow
 def test_the_real_corpus_is_built_the_same_with_and_without_looking_ahead(
     tmp_path: Path, computed_here: list[str]
 ) -> None:
@@ -134,6 +135,7 @@ def test_the_real_corpus_is_built_the_same_with_and_without_looking_ahead(
     assert ahead == here
 
 
+@pytest.mark.slow
 def test_a_page_moved_after_its_head_was_made_gets_head_tags_for_its_new_url(
     tmp_path: Path, computed_here: list[str]
 ) -> None:

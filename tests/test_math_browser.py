@@ -19,15 +19,7 @@ from typing import TYPE_CHECKING, Any
 import frontmatter
 import pytest
 import yaml
-from conftest import (
-    CORPUS,
-    EXAMPLE_CONFIGS,
-    SEED,
-    build_config_file,
-    build_pages,
-    quicktake,
-    shared_files,
-)
+from conftest import EXAMPLE_CONFIGS, SOURCES, build_config_file, build_pages, quicktake
 from test_browser import (
     ARTIFACTS,
     CASE_IDS,
@@ -49,10 +41,9 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.clients
 
 CHEMISTRY = "learn/chemistry/questions/how-many-molecules-are-in-36-g-of-water/"
+"""The example page with every kind of formula of the issue."""
 QUICKTAKE_PAGE = "learn/testing/questions/what-is-a-test/"
 """Where :func:`conftest.quicktake`'s default url puts a page."""
-"""The example page with every kind of formula of the issue."""
-SOURCES = [*shared_files(CORPUS), *shared_files(SEED)]
 TABS = 8
 """Real pages loaded at once."""
 

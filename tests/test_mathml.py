@@ -15,7 +15,7 @@ import markdown
 import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
-from conftest import CORPUS, SEED, shared_files
+from conftest import SOURCES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -39,7 +39,6 @@ from mkdocs_quicktakes.answer.prepare import prepare_answer
 if TYPE_CHECKING:
     from pathlib import Path
 
-SOURCES = [*shared_files(CORPUS), *shared_files(SEED)]
 HTML_ENTITIES = {"&ApplyFunction;": "\u2061"}  # the one HTML entity math-core writes
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 import yaml
+from conftest import BuildSite, Site, build_config_file, forget_plugins, quicktake
 from mkdocs.config import load_config
 
 from mkdocs_quicktakes import plugin as plugin_module
@@ -17,7 +18,6 @@ from mkdocs_quicktakes.plugin import QuickTakesPlugin
 from mkdocs_quicktakes.records.source import CheckedFile, SourceFile
 from mkdocs_quicktakes.site.reading import ReadResult
 from mkdocs_quicktakes.speed.cache import ReadCache, content_key
-from tests.conftest import BuildSite, Site, build_config_file, quicktake
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -92,11 +92,12 @@ def test_files_gone_from_the_site_leave_the_cache() -> None:
 
 
 def _fresh_cache_build(root: Path) -> tuple[Site, QuickTakesPlugin]:
-    """Build ``root`` as a new process would: the plugin's memory of earlier builds emptied."""
+    """Build ``root`` as a new process would: with a new plugin object, its memory empty."""
+    forget_plugins()
+    site = build_config_file(root / "mkdocs.yml", strict=False)
     instance = load_config(str(root / "mkdocs.yml")).plugins["quicktakes"]
     assert isinstance(instance, QuickTakesPlugin)
-    instance.speed.cache = ReadCache()
-    return build_config_file(root / "mkdocs.yml", strict=False), instance
+    return site, instance
 
 
 def test_a_cache_dir_spares_a_new_process_reading_unchanged_files(build_site: BuildSite) -> None:

@@ -10,6 +10,7 @@ import multiprocessing
 from typing import TYPE_CHECKING
 
 import pytest
+from conftest import forget_plugins, quicktake, site_outputs
 from mkdocs.exceptions import Abort, PluginError
 
 from mkdocs_quicktakes.site.reading import FileReader, ReadSettings, unreadable
@@ -18,13 +19,13 @@ from mkdocs_quicktakes.speed import machinery as machinery_module
 from mkdocs_quicktakes.speed import workers
 from mkdocs_quicktakes.speed.cache import content_key
 from mkdocs_quicktakes.speed.machinery import Speed
-from tests.conftest import forget_plugins, quicktake, site_outputs
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from conftest import BuildSite, Site
+
     from mkdocs_quicktakes.speed.workers import Job
-    from tests.conftest import BuildSite, Site
 
 PAGES = {
     name: quicktake(id=number, title=f"Question {number}?", url=None)

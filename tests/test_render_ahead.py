@@ -10,9 +10,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 import pytest
-
-from mkdocs_quicktakes.speed import workers
-from tests.conftest import (
+from conftest import (
     CORPUS,
     QUICKTAKE_PAGE,
     SEED,
@@ -24,10 +22,12 @@ from tests.conftest import (
     site_outputs,
 )
 
+from mkdocs_quicktakes.speed import workers
+
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from tests.conftest import BuildSite
+    from conftest import BuildSite
 
 EXTENSIONS: list[Any] = [
     {"toc": {"permalink": True}},
@@ -86,6 +86,7 @@ def _prerendered(root: Path) -> dict[str, str]:
     return dict(line.split(" ") for line in lines if line)
 
 
+@pytest.mark.slow
 def test_the_real_corpus_renders_ahead_exactly_as_mkdocs_renders_it(tmp_path: Path) -> None:
     by_mkdocs = site_outputs(_corpus_site(tmp_path / "mkdocs", render_ahead=False))
     ahead = site_outputs(_corpus_site(tmp_path / "ahead", render_ahead=True, workers=1))
@@ -95,6 +96,7 @@ def test_the_real_corpus_renders_ahead_exactly_as_mkdocs_renders_it(tmp_path: Pa
     assert different == []
 
 
+@pytest.mark.slow
 def test_worker_processes_give_the_same_site_as_one_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

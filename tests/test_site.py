@@ -18,15 +18,13 @@ import frontmatter
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import CORPUS, SEED, BuildSite, Site, build_pages, quicktake, shared_files
+from conftest import SOURCES, BuildSite, Site, build_pages, quicktake
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-
-SOURCES = [*shared_files(CORPUS), *shared_files(SEED)]
 
 
 def q(n: int, subject: str = "Physics", **fields: object) -> str:
@@ -147,13 +145,6 @@ def test_an_unreadable_file_is_named_and_the_rest_is_built(build_site: BuildSite
 # -- the 80 real files ----------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    root = tmp_path_factory.mktemp("corpus-site")
-    pages = {"index.md": "# Home\n"}
-    return build_pages(root, pages, copy={path.name: path for path in SOURCES}, plugin={})
-
-
 def fronts() -> list[dict[str, object]]:
     return [dict(frontmatter.load(path).metadata) for path in SOURCES]
 
@@ -174,36 +165,36 @@ def hub_pages(site: Site, folder: str) -> Iterator[tuple[str, BeautifulSoup]]:
         yield path, site.soup(path)
 
 
-def test_each_hub_lists_each_of_its_questions_exactly_once(corpus: Site) -> None:
+def test_each_hub_lists_each_of_its_questions_exactly_once(corpus_site: Site) -> None:
     expected: dict[str, list[str]] = defaultdict(list)
     for front in fronts():
         expected[hub_folder(front["url"])].append(str(front["url"]).strip("/") + "/")
     assert len(expected) == 8  # 7 corpus subjects (two spelled two ways) and the seed's
     for folder, urls in expected.items():
         listed = []
-        for path, soup in hub_pages(corpus, folder):
+        for path, soup in hub_pages(corpus_site, folder):
             for _, href in links(soup, ".qt-hub__title a"):
-                opened = target(corpus, path, href).parent.relative_to(corpus.site_dir)
+                opened = target(corpus_site, path, href).parent.relative_to(corpus_site.site_dir)
                 listed.append(f"{opened}/")
         assert sorted(listed) == sorted(urls), folder
 
 
-def test_hub_pages_hold_twenty_newest_first(corpus: Site) -> None:
+def test_hub_pages_hold_twenty_newest_first(corpus_site: Site) -> None:
     folder = "learn/computer-science/"
     dates = []
     sizes = []
-    for _, soup in hub_pages(corpus, folder):
+    for _, soup in hub_pages(corpus_site, folder):
         times = [t["datetime"] for t in soup.select(".qt-hub__date time")]
         sizes.append(len(times))
         dates += times
     assert sizes == [20, 11]  # 24 "Computer Science" + 7 "Computer science"
     assert dates == sorted(dates, reverse=True)
-    page2 = corpus.soup(folder + "page/2/index.html")
+    page2 = corpus_site.soup(folder + "page/2/index.html")
     assert links(page2, ".qt-pager__previous") == [("Previous", "../../")]
 
 
-def test_subjects_index_lists_every_subject_once_with_its_count(corpus: Site) -> None:
-    soup = corpus.soup("learn/index.html")
+def test_subjects_index_lists_every_subject_once_with_its_count(corpus_site: Site) -> None:
+    soup = corpus_site.soup("learn/index.html")
     items = [
         (li.a.get_text(), li.a["href"], li.select_one(".qt-subjects__count").get_text())
         for li in soup.select(".qt-subjects__item")
@@ -213,23 +204,23 @@ def test_subjects_index_lists_every_subject_once_with_its_count(corpus: Site) ->
     assert len(items) == 8
 
 
-def test_every_resolved_related_link_opens_a_built_page(corpus: Site) -> None:
+def test_every_resolved_related_link_opens_a_built_page(corpus_site: Site) -> None:
     checked = 0
     for front in fronts():
         path = str(front["url"]).strip("/") + "/index.html"
-        soup = corpus.soup(path)
+        soup = corpus_site.soup(path)
         for title, href in links(soup, ".qt-related__item a"):
-            assert target(corpus, path, href).is_file(), (path, title, href)
+            assert target(corpus_site, path, href).is_file(), (path, title, href)
             assert not href.startswith("/")
             checked += 1
     assert checked >= 11  # the corpus links to 11 of its own pages
 
 
-def test_unresolved_related_are_text_and_counted_in_one_info_line(corpus: Site) -> None:
-    lines = [m for m in corpus.messages(logging.INFO) if "related question" in m]
+def test_unresolved_related_are_text_and_counted_in_one_info_line(corpus_site: Site) -> None:
+    lines = [m for m in corpus_site.messages(logging.INFO) if "related question" in m]
     assert len(lines) == 1
-    assert corpus.messages() == []
-    soup = corpus.soup(
+    assert corpus_site.messages() == []
+    soup = corpus_site.soup(
         "learn/physics/questions/how-is-the-cross-product-calculated-between-two-vectors/index.html"
     )
     spans = soup.select(".qt-related__item > span")
@@ -237,12 +228,12 @@ def test_unresolved_related_are_text_and_counted_in_one_info_line(corpus: Site) 
     assert all(span.find("a") is None for span in spans)
 
 
-def test_no_page_is_reported_missing_from_the_nav(corpus: Site) -> None:
-    assert [m for m in corpus.messages(logging.DEBUG) if "not included in the" in m] == []
+def test_no_page_is_reported_missing_from_the_nav(corpus_site: Site) -> None:
+    assert [m for m in corpus_site.messages(logging.DEBUG) if "not included in the" in m] == []
 
 
-def test_search_holds_each_question_and_its_answer_once(corpus: Site) -> None:
-    docs = json.loads(corpus.text("search/search_index.json"))["docs"]
+def test_search_holds_each_question_and_its_answer_once(corpus_site: Site) -> None:
+    docs = json.loads(corpus_site.text("search/search_index.json"))["docs"]
     for front in fronts():
         url = str(front["url"]).strip("/") + "/"
         entries = [d for d in docs if d["location"] == url]
@@ -261,8 +252,8 @@ def test_search_holds_each_question_and_its_answer_once(corpus: Site) -> None:
     assert all(d["text"] == "" for d in hubs)
 
 
-def test_sitemap_has_every_question_and_hub_with_its_date(corpus: Site) -> None:
-    sitemap = corpus.text("sitemap.xml")
+def test_sitemap_has_every_question_and_hub_with_its_date(corpus_site: Site) -> None:
+    sitemap = corpus_site.text("sitemap.xml")
     entries = dict(
         re.findall(r"<loc>https://example.org/([^<]*)</loc>\s*<lastmod>([^<]+)</lastmod>", sitemap)
     )
@@ -510,6 +501,7 @@ def small_site(count: int) -> dict[str, str]:
     return pages
 
 
+@pytest.mark.slow
 def test_a_question_page_does_not_grow_with_the_number_of_questions(tmp_path: Path) -> None:
     options = {"plugins": [{"quicktakes": {"hub_page_size": 50, "feeds": False}}]}
     sizes = []

@@ -79,6 +79,7 @@ def big_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tuple
     return site, urls
 
 
+@pytest.mark.slow
 def test_a_sitemap_of_50001_urls_becomes_an_index_of_two_valid_sitemaps(
     big_site: tuple[Path, list[tuple[str, str]]],
 ) -> None:
@@ -93,6 +94,7 @@ def test_a_sitemap_of_50001_urls_becomes_an_index_of_two_valid_sitemaps(
     assert listed == [f"{SITE_URL}sitemap-1.xml", f"{SITE_URL}sitemap-2.xml"]
 
 
+@pytest.mark.slow
 def test_every_url_keeps_its_place_and_lastmod_across_the_parts(
     big_site: tuple[Path, list[tuple[str, str]]],
 ) -> None:
@@ -107,6 +109,7 @@ def test_every_url_keeps_its_place_and_lastmod_across_the_parts(
     assert dates == [max(d for _, d in urls[:50_000]), urls[50_000][1]]
 
 
+@pytest.mark.slow
 def test_sitemap_xml_gz_holds_the_index(big_site: tuple[Path, list[tuple[str, str]]]) -> None:
     site, _ = big_site
     unpacked = gzip.decompress((site / "sitemap.xml.gz").read_bytes())

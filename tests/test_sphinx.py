@@ -21,7 +21,7 @@ import feedparser
 import frontmatter
 import pytest
 from bs4 import BeautifulSoup, Tag
-from conftest import CORPUS, REPO, SEED, quicktake, shared_files
+from conftest import CORPUS, REPO, SOURCES, quicktake
 from test_corpus import NOTES, answer_of, assert_answer_reads_well, math_text, page_of
 
 import mkdocs_quicktakes
@@ -29,7 +29,6 @@ from mkdocs_quicktakes.config import QuickTakesConfig
 from mkdocs_quicktakes.sphinx.settings import CONFIG_VALUES
 
 THEMES = ("alabaster", "furo", "sphinx_rtd_theme")
-SOURCES = [*shared_files(CORPUS), *shared_files(SEED)]
 CONF = """\
 project = "Q&A"
 extensions = ["myst_parser", "mkdocs_quicktakes.sphinx"]
@@ -71,7 +70,9 @@ def make_project(root: Path, files: dict[str, str], conf: str = CONF) -> Path:
     return src
 
 
-@pytest.fixture(scope="session", params=THEMES)
+@pytest.fixture(
+    scope="session", params=[pytest.param(theme, marks=pytest.mark.slow) for theme in THEMES]
+)
 def corpus(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> SphinxSite:
     root = tmp_path_factory.mktemp(f"sphinx-{request.param}")
     src = make_project(root, {})

@@ -348,6 +348,7 @@ def rendered_counts(raw: str) -> Counter[str]:
     return counts
 
 
+@pytest.mark.slow
 def test_a_2mb_answer_renders_every_part() -> None:
     # Every real answer in one: headings, lists, code, tables and math, repeated past 2 MB.
     raw = r"\n\n".join(str(frontmatter.load(path)["answer"]) for path in shared_files(CORPUS))

@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from conftest import CORPUS, SEED, quicktake, shared_files
+
 from mkdocs_quicktakes.answer.render import RenderSettings
 from mkdocs_quicktakes.site.reading import FileReader, ReadResult, ReadSettings
 from mkdocs_quicktakes.speed import workers
 from mkdocs_quicktakes.speed.cache import content_key
-from tests.conftest import CORPUS, SEED, quicktake, shared_files
 
 if TYPE_CHECKING:
     import pytest
