@@ -67,11 +67,11 @@ def build(config: Path) -> tuple[float, float]:
 
 
 class _LoggingHandler(SimpleHTTPRequestHandler):
-    sent: ClassVar[list[int]] = []
+    sent: ClassVar[list[tuple[str, int]]] = []
 
     def send_header(self, keyword: str, value: str) -> None:
         if keyword == "Content-Length":
-            self.sent.append(int(value))
+            self.sent.append((self.path, int(value)))
         super().send_header(keyword, value)
 
     def end_headers(self) -> None:
@@ -83,7 +83,10 @@ class _LoggingHandler(SimpleHTTPRequestHandler):
 
 
 def pagefind_query_bytes(site_dir: Path, query: str) -> int:
-    """Bytes the local server sends while Chromium answers ``query`` in the search modal."""
+    """Bytes the local server sends while Chromium answers ``query`` in the search modal.
+
+    Prints each file fetched and its size, so a growing part (Pagefind's metadata) shows.
+    """
     from playwright.sync_api import sync_playwright
 
     handler = functools.partial(_LoggingHandler, directory=str(site_dir))
@@ -104,7 +107,9 @@ def pagefind_query_bytes(site_dir: Path, query: str) -> int:
             page.locator("#mkdocs-search-results article").first.wait_for(timeout=60_000)
             page.wait_for_load_state("networkidle")
             browser.close()
-        return sum(_LoggingHandler.sent)
+        for path, size in _LoggingHandler.sent:
+            print(f"  first query fetched {path} ({size:,} bytes)", flush=True)
+        return sum(size for _, size in _LoggingHandler.sent)
     finally:
         server.shutdown()
         server.server_close()
@@ -115,13 +120,14 @@ def mkdocs_query_bytes(site_dir: Path) -> int:
     return sum(path.stat().st_size for path in (site_dir / "search").iterdir())
 
 
-def bench_size(count: int, runs: int, workdir: Path) -> list[str]:
+def bench_size(count: int, runs: int, workdir: Path, engines: list[str]) -> list[str]:
     root = workdir / f"corpus-{count}"
     paths = write_corpus(root / "docs", count)
     question = yaml.safe_load(paths[count // 2].read_text("utf-8").split("---\n")[1])["question"]
     configs = {
         name: write_config(root, plugins, f"{name.replace(' ', '-')}.yml")
         for name, plugins in ENGINES.items()
+        if name == "none" or name in engines
     }
     rounds = [{name: build(config) for name, config in configs.items()} for _ in range(runs)]
 
@@ -130,22 +136,32 @@ def bench_size(count: int, runs: int, workdir: Path) -> list[str]:
 
     rows = []
     for name in ("mkdocs full", "mkdocs summary"):
+        if name not in engines:
+            continue
         site = root / f"site-{name.replace(' ', '-')}"  # as run.write_config names it
         size = (site / "search" / "search_index.json").stat().st_size
         rows.append(
             f"| {count:,} | {name} | {index_time(name):+.1f} s | {size / 2**20:.1f} MiB "
             f"| {mkdocs_query_bytes(site) / 2**20:.2f} MiB |"
         )
-    site = root / "site-pagefind"
-    alone = statistics.median(r["pagefind"][1] for r in rounds)
-    query = pagefind_query_bytes(site, question)
-    rows.append(
-        f"| {count:,} | pagefind | {index_time('pagefind'):+.1f} s (Pagefind alone {alone:.1f} s) "
-        f"| {tree_size(site / 'pagefind') / 2**20:.1f} MiB | {query / 2**20:.2f} MiB |"
-    )
+    if "pagefind" in engines:
+        rows.append(_pagefind_row(count, rounds, root, question, index_time("pagefind")))
     baseline = statistics.median(r["none"][0] for r in rounds)
     rows.append(f"| {count:,} | (no search: the baseline build) | {baseline:.1f} s | | |")
     return rows
+
+
+Rounds = list[dict[str, tuple[float, float]]]
+
+
+def _pagefind_row(count: int, rounds: Rounds, root: Path, question: str, added: float) -> str:
+    site = root / "site-pagefind"
+    alone = statistics.median(r["pagefind"][1] for r in rounds)
+    query = pagefind_query_bytes(site, question)
+    return (
+        f"| {count:,} | pagefind | {added:+.1f} s (Pagefind alone {alone:.1f} s) "
+        f"| {tree_size(site / 'pagefind') / 2**20:.1f} MiB | {query / 2**20:.2f} MiB |"
+    )
 
 
 HEADER = (
@@ -159,12 +175,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument(
+        "--engines",
+        nargs="+",
+        choices=[name for name in ENGINES if name != "none"],
+        default=[name for name in ENGINES if name != "none"],
+        help="the engines to build besides the baseline (at 100,000 pages 'mkdocs full' "
+        "writes an index of about 0.5 GiB)",
+    )
     parser.add_argument("--write", action="store_true", help="update docs/performance.md")
+    parser.add_argument("--keep", type=Path, help="build in this folder and keep the sites")
     args = parser.parse_args()
     rows: list[str] = []
     with tempfile.TemporaryDirectory(prefix="qt-search-bench-") as tmp:
         for count in args.sizes:
-            new = bench_size(count, args.runs, Path(tmp))
+            new = bench_size(count, args.runs, args.keep or Path(tmp), args.engines)
             print("\n".join(new), flush=True)
             rows += new
     machine = f"{platform.python_implementation()} {platform.python_version()}"

@@ -15,7 +15,7 @@ from mkdocs_quicktakes.html.metadata import (
 )
 from mkdocs_quicktakes.html.views import safe_href
 from mkdocs_quicktakes.records.model import DEFAULT_MAX_ANSWER_BYTES
-from mkdocs_quicktakes.site.permalinks import url_problem
+from mkdocs_quicktakes.site.permalinks import site_folder_problem
 
 
 class WholeNumber(c.Type[int]):
@@ -62,17 +62,9 @@ class SiteFolder(c.Type[str]):
     def run_validation(self, value: object) -> str:
         """Reject folders that could point outside the site or hold unsafe characters."""
         folder = super().run_validation(value).strip()
-        if not folder and not self.placeholder:
-            return ""
-        try:
-            example = folder.format(**({self.placeholder: "x"} if self.placeholder else {}))
-        except (KeyError, IndexError, ValueError) as error:
-            raise base.ValidationError(f"not a valid pattern ({error})") from error
-        if self.placeholder and example == folder:
-            raise base.ValidationError(f"must contain {{{self.placeholder}}}")
-        problem = url_problem(example)
+        problem = site_folder_problem(folder, self.placeholder)
         if problem:
-            raise base.ValidationError(f"expected a folder below the site root, found {problem}")
+            raise base.ValidationError(problem)
         return folder
 
 
@@ -225,6 +217,11 @@ class QuickTakesConfig(base.Config):
     """``mkdocs``: MkDocs' ``search`` plugin, if enabled, indexes the site; ``pagefind``: Pagefind
     indexes the built site and the theme's search box queries it, loading only what a query needs
     (for large sites; MkDocs' ``search`` plugin is then not needed)."""
+
+    search_date_sort = c.Type(bool, default=True)
+    """With ``search_engine: pagefind``, give Pagefind each Q&A page's date as the sort key
+    ``date``; ``false`` leaves it out, which keeps the metadata every first query downloads
+    smaller (about 0.23 MiB less at 100,000 pages). The search box itself does not sort by date."""
 
     search_text = c.Choice(("full", "summary"), default="full")
     """What MkDocs' ``search`` plugin indexes of a Q&A page: the ``full`` answer, or a ``summary``

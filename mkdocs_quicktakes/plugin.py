@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
 from mkdocs_quicktakes.build.build import Build
-from mkdocs_quicktakes.build.search import configure_pagefind
+from mkdocs_quicktakes.build.search import KeptPagefindBundle, configure_pagefind
 from mkdocs_quicktakes.config import QuickTakesConfig
 from mkdocs_quicktakes.speed.machinery import Speed
 
@@ -45,6 +45,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         self._serving = False
         self._hint_dirty = False
         self._search_warned = False
+        self._kept_pagefind = KeptPagefindBundle()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Note the command; defining this hook makes MkDocs keep this object across rebuilds.
@@ -53,10 +54,12 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         """
         self._serving = command == "serve"
         self._hint_dirty = self._serving and not dirty
+        self._search_warned = False
 
     def on_shutdown(self) -> None:
         """Write the cache of ``mkdocs serve`` once, when it stops, not after every rebuild."""
         self.speed.close()
+        self._kept_pagefind.close()
         if self._serving:
             self._save_cache()
 
@@ -64,7 +67,8 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         """Start a new build and register the templates before the theme environment exists."""
         # Even when disabled: no page of an earlier build (the object lives on) is touched.
         self.build = None
-        self._search_warned = False
+        if not self._serving:  # one serve session warns once, not at each rebuild
+            self._search_warned = False
         if not self.config.enabled:
             return None
         self.build = Build.configure(self.config, config, self.speed, log)
@@ -129,6 +133,8 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> None:
         """Start computing the Q&A pages' views and head tags in a child, while MkDocs builds."""
         self.speed.close()
+        # Read by the byline partial (under Sphinx it is not defined: the sort key stays).
+        env.globals["qt_date_sort"] = self.config.search_date_sort
         if self.build is not None:
             self.build.look_ahead(env, files)
 
@@ -151,7 +157,8 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
             return
         if not self._serving:
             self._save_cache()
-        self.build.finish(config)
+        # Under serve, a rebuild that changed no HTML page gets the last Pagefind bundle back.
+        self.build.finish(config, self._kept_pagefind if self._serving else None)
 
     def on_build_error(self, *, error: Exception) -> None:
         """Stop the processes working ahead of the build when it fails."""

@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import logging
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from conftest import quicktake
+from conftest import build_config_file, quicktake
+from mkdocs.config import load_config
 
 from mkdocs_quicktakes.build.search import wait_until_written
 
@@ -169,6 +171,18 @@ def test_pagefind_sorts_by_date(pagefind_site: Site) -> None:
     assert 'data-pagefind-sort="date[datetime]" datetime="2025-01-28"' in html
 
 
+def test_search_date_sort_false_leaves_the_sort_key_out(build_site: BuildSite) -> None:
+    plugins = [{"quicktakes": {"search_engine": "pagefind", "search_date_sort": False}}]
+    site = build_site(PAGES, extra={"plugins": plugins})
+    meta = next((site.site_dir / "pagefind").glob("pagefind.*.pf_meta"))
+    assert b"date" not in gzip.decompress(meta.read_bytes())
+    html = site.text(PAGE_URL + "index.html")
+    assert 'datetime="2025-01-28"' in html
+    assert "data-pagefind-sort" not in html
+    # The date is still shown and the page still found.
+    assert "zebrafishword" in pagefind_fragments(site.site_dir)["/" + PAGE_URL]["content"]
+
+
 @pytest.mark.parametrize("theme", ["mkdocs", "readthedocs", "material"])
 def test_pagefind_wires_the_themes_search_box_without_mkdocs_search(
     build_site: BuildSite, theme: str
@@ -208,6 +222,46 @@ def test_pagefind_with_a_search_plugin_enabled_warns_once(
     assert "search/main.js" not in html  # only Pagefind answers the box
     assert 'src="quicktakes/search.js"' in html
     assert 'data-md-component="search"' not in html
+
+
+def _pagefind_notes(site: Site) -> tuple[list[str], list[str], list[str]]:
+    """The search-plugin warnings, the Pagefind runs and the kept indexes a build logged."""
+    return (
+        [m for m in site.messages() if "search_engine" in m],
+        [m for m in site.messages(logging.INFO) if "Pagefind read the" in m],
+        [m for m in site.messages(logging.INFO) if "its index was kept" in m],
+    )
+
+
+def test_serve_rebuilds_warn_once_and_run_pagefind_only_when_a_page_changed(
+    build_site: BuildSite,
+) -> None:
+    plugins = ["search", {"quicktakes": {"search_engine": "pagefind"}}]
+    config_file = build_site(PAGES, strict=False, extra={"plugins": plugins}).root / "mkdocs.yml"
+    # One `mkdocs serve`: on_startup once, then builds of the same plugin object.
+    served = load_config(str(config_file))
+    served.plugins.on_startup(command="serve", dirty=False)
+    try:
+        first = build_config_file(config_file, strict=False, command=None)
+        assert tuple(map(len, _pagefind_notes(first))) == (1, 1, 0)
+        # A stylesheet edit: the same HTML pages, the bundle of the first build comes back.
+        (config_file.parent / "docs" / "extra.css").write_text("p {}", encoding="utf-8")
+        unchanged = build_config_file(config_file, strict=False, command=None)
+        assert tuple(map(len, _pagefind_notes(unchanged))) == (0, 0, 1)
+        kept = pagefind_fragments(unchanged.site_dir)
+        assert kept == pagefind_fragments(first.site_dir)
+        assert "okapiword" in kept["/"]["content"]
+        # A page edit: Pagefind runs again and finds the new word; still no second warning.
+        home = config_file.parent / "docs" / "index.md"
+        home.write_text("# Home\n\nNow about wombatword.\n", encoding="utf-8")
+        edited = build_config_file(config_file, strict=False, command=None)
+        assert tuple(map(len, _pagefind_notes(edited))) == (0, 1, 0)
+        assert "wombatword" in pagefind_fragments(edited.site_dir)["/"]["content"]
+    finally:
+        served.plugins.on_shutdown()
+    # The next `mkdocs serve` (or build) of the same process warns again.
+    again = build_config_file(config_file, strict=False, command="serve")
+    assert tuple(map(len, _pagefind_notes(again))) == (1, 1, 0)
 
 
 def test_search_text_summary_keeps_markup_of_the_question_as_text(build_site: BuildSite) -> None:

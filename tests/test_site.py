@@ -334,7 +334,8 @@ def test_hub_url_option_moves_hubs(build_site: BuildSite) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["learn/", "../{slug}/", "https://x.org/{slug}/", "{nope}/{slug}"]
+    "value",
+    ["learn/", "../{slug}/", "https://x.org/{slug}/", "{nope}/{slug}", "{slug.x}/", "CON/{slug}/"],
 )
 def test_bad_hub_url_is_a_config_error(build_site: BuildSite, value: str) -> None:
     with pytest.raises(Abort):

@@ -406,3 +406,123 @@ def test_other_builders_build_without_a_warning(tmp_path: Path, builder: str) ->
     result = sphinx_build(src, tmp_path / "out", "-b", builder)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def search_links(out: Path) -> dict[str, str]:
+    """Each document's title in searchindex.js and the link searchtools.js makes of it.
+
+    Sphinx 8's script, under dirhtml: the listed name plus ``/``, a trailing ``index/`` dropped.
+    """
+    data = json.loads(
+        (out / "searchindex.js").read_text(encoding="utf-8").removeprefix("Search.setIndex(")[:-1]
+    )
+    links = {}
+    for name, title in zip(data["docnames"], data["titles"], strict=True):
+        folder = f"{name}/"
+        if folder == "index/":
+            folder = ""
+        elif folder.endswith("/index/"):
+            folder = folder.removesuffix("index/")
+        links[title] = folder
+    return links
+
+
+def test_search_results_link_to_the_pages_url_also_after_an_incremental_build(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "q.md": quicktake(),  # written at learn/testing/questions/what-is-a-test/
+        "other.md": quicktake(id=2, title="Other", url="/learn/testing/questions/other"),
+        "plain.md": "---\norphan: true\n---\n# Plain\n\nA plain page.\n",
+    }
+    src = make_project(tmp_path, files)
+    out = tmp_path / "out"
+    for build in ("first", "incremental"):
+        result = sphinx_build(src, out)
+        assert result.returncode == 0, (build, result.stderr)
+        links = search_links(out)
+        assert links["What is a test?"] == "learn/testing/questions/what-is-a-test/", build
+        assert links["Other"] == "learn/testing/questions/other/", build
+        assert links["Plain"] == "plain/", build
+        for title, link in links.items():
+            assert (out / link / "index.html").is_file(), (build, title, link)
+        script = (out / "_static" / "searchtools.js").read_text(encoding="utf-8")
+        assert 'docBuilder === "dirhtml"' in script  # the rule search_links follows
+        assert r"dirname.match(/\/index\/$/)" in script
+        # The incremental build writes the plain page again, not the Q&A pages: their entries
+        # are read back from the index the first build wrote.
+        (src / "plain.md").write_text(files["plain.md"] + "Edited.\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "found"),
+    [
+        ("hub_url", "../{slug}/", "a url with an empty, '.' or '..' part ('..')"),
+        ("hub_url", "learn/{slug}/CON/", "a url with a part Windows cannot hold"),
+        ("hub_url", "learn/", "must contain {slug}"),
+        ("subjects_url", "https://x.org/learn/", "an absolute url with a host"),
+    ],
+)
+def test_unsafe_hub_folders_are_config_warnings_and_the_default_is_used(
+    tmp_path: Path, name: str, value: str, found: str
+) -> None:
+    conf = CONF + f"quicktakes_{name} = {value!r}\n"
+    src = make_project(tmp_path, {"q.md": quicktake()}, conf)
+    strict = sphinx_build(src, tmp_path / "strict")
+    assert strict.returncode != 0
+    assert f"config value 'quicktakes_{name}': " in strict.stderr
+    assert found in strict.stderr
+    assert "Traceback" not in strict.stderr
+    # Without -W the build goes on with the default folder, and writes nothing outside its output.
+    out = tmp_path / "work" / "out"
+    lenient = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-q", "-b", "dirhtml", str(src), str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert lenient.returncode == 0, lenient.stderr
+    assert (out / "learn/testing/index.html").is_file()
+    assert (out / "learn/index.html").is_file()
+    assert sorted(path.name for path in (tmp_path / "work").iterdir()) == ["out"]
+
+
+def test_incremental_build_writes_only_the_pages_that_show_the_change(tmp_path: Path) -> None:
+    def page(name: str) -> Path:
+        return tmp_path / "out" / "learn" / "testing" / "questions" / name / "index.html"
+
+    alpha = {"id": 7, "title": "Alpha", "url": "/learn/testing/questions/a"}
+    files = {
+        "a.md": quicktake(**alpha),
+        "b.md": quicktake(
+            id=8, title="Beta", url="/learn/testing/questions/b", related_article1=alpha
+        ),
+        "c.md": quicktake(id=9, title="Gamma", url="/learn/testing/questions/c"),
+    }
+    src = make_project(tmp_path, files)
+    assert sphinx_build(src, tmp_path / "out").returncode == 0
+
+    def written() -> dict[str, int]:
+        return {name: page(name).stat().st_mtime_ns for name in ("a", "b", "c")}
+
+    # The answer of a changes: only a is written again (b shows a's title and url, not its answer).
+    before = written()
+    answer = "A new answer mentioning wombatword."
+    (src / "a.md").write_text(quicktake(**alpha, answer=answer), encoding="utf-8")
+    result = sphinx_build(src, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    after = written()
+    assert "wombatword" in page("a").read_text()
+    assert [name for name in after if after[name] != before[name]] == ["a"]
+    # a moves: b, which links to it, is written again; c, unrelated, is not.
+    moved = {**alpha, "url": "/learn/testing/questions/a2"}
+    (src / "a.md").write_text(quicktake(**moved, answer=answer), encoding="utf-8")
+    before = written()
+    result = sphinx_build(src, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    after = {name: page(name).stat().st_mtime_ns for name in ("a2", "b", "c")}
+    assert after["b"] != before["b"]
+    assert after["c"] == before["c"]
+    related = BeautifulSoup(page("b").read_text(), "html.parser")
+    assert [a["href"] for a in related.select(".qt-related__item a")] == ["../a2/"]
+    assert "Alpha" in (tmp_path / "out" / "learn" / "testing" / "index.html").read_text()

@@ -30,10 +30,12 @@ from mkdocs_quicktakes.answer.render import (
 )
 from mkdocs_quicktakes.build.pages import HubPage, QuickTakePage
 from mkdocs_quicktakes.build.search import (
+    KeptPagefindBundle,
     build_pagefind_index,
     feed_mkdocs_search,
     mark_plain_page,
     search_summary_html,
+    site_pages_digest,
 )
 from mkdocs_quicktakes.build.settings import Settings
 from mkdocs_quicktakes.html.head import place_head_tags, prepare_head_tags, replace_head_tags
@@ -545,8 +547,11 @@ class Build:
 
     # -- on_post_build --------------------------------------------------------------------------
 
-    def finish(self, config: MkDocsConfig) -> None:
-        """The report file and summary, the sitemap's parts and the Pagefind index."""
+    def finish(self, config: MkDocsConfig, kept: KeptPagefindBundle | None = None) -> None:
+        """The report file and summary, the sitemap's parts and the Pagefind index.
+
+        ``kept``: under ``mkdocs serve``, the last Pagefind bundle of the session.
+        """
         report_file = self.options.report_file
         if report_file:
             path = self.settings.config_folder / report_file
@@ -555,7 +560,7 @@ class Build:
         self.report.log_summary(report_file=report_file or "")
         self._finish_sitemap(config)
         if self.settings.uses_pagefind:
-            self._index_with_pagefind(config)
+            self._index_with_pagefind(config, kept)
 
     def _finish_sitemap(self, config: MkDocsConfig) -> None:
         """Split sitemap.xml into a sitemap index and its parts when one file is too large."""
@@ -569,12 +574,21 @@ class Build:
                 f"sitemap.xml is a sitemap index of {parts} sitemaps (sitemap-1.xml, ...)"
             )
 
-    def _index_with_pagefind(self, config: MkDocsConfig) -> None:
+    def _index_with_pagefind(self, config: MkDocsConfig, kept: KeptPagefindBundle | None) -> None:
         start = time.perf_counter()
+        digest = site_pages_digest(config.site_dir) if kept is not None else ""
+        if kept is not None and kept.restore(config.site_dir, digest):
+            seconds = time.perf_counter() - start
+            self.report.note(
+                f"no page changed since Pagefind last ran: its index was kept ({seconds:.1f} s)"
+            )
+            return
         try:
             files = build_pagefind_index(config.site_dir)
         except (OSError, RuntimeError) as error:
             raise PluginError(f"quicktakes: option 'search_engine: pagefind': {error}") from error
+        if kept is not None:
+            kept.keep(config.site_dir, digest)
         seconds = time.perf_counter() - start
         self.report.note(f"Pagefind read the {files} HTML files of the site in {seconds:.1f} s")
 

@@ -13,7 +13,11 @@ whole answer (:func:`search_summary_html`).
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import os
 import re
+import shutil
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from html import escape, unescape
@@ -52,6 +56,7 @@ _CONTENT_ELEMENT = re.compile(
 )
 _BODY_ELEMENT = re.compile(r"<body\b")
 _PAGEFIND_BODY = "data-pagefind-body"
+_HTML_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -137,6 +142,8 @@ async def _index_site(site_dir: Path) -> int:
     from pagefind.service import PagefindService
 
     output = site_dir / PAGEFIND_FOLDER
+    # Into an empty folder: no file of an earlier bundle (a --dirty build) is left or rewritten.
+    shutil.rmtree(output, ignore_errors=True)
     try:
         # The service, not `PagefindIndex` as a context: that writes the files on leaving and
         # stops the binary at once, which cut a file of the bundle short in about 1 build in 20.
@@ -152,6 +159,84 @@ async def _index_site(site_dir: Path) -> int:
         if isinstance(error, OSError):
             raise
         raise RuntimeError(str(error)) from error
+
+
+def site_pages_digest(site_dir: str) -> str:
+    """A digest of every HTML file Pagefind reads in ``site_dir``: paths and bytes.
+
+    HTML comments are left out: Pagefind reads none, and the ``mkdocs`` and ``readthedocs``
+    themes end every page with one holding the build's time.
+    """
+    root = Path(site_dir)
+    digest = hashlib.blake2b(digest_size=20)
+    for path in sorted(root.glob("**/*.html")):
+        relative = path.relative_to(root)
+        if relative.parts[0] == PAGEFIND_FOLDER:
+            continue
+        content = _HTML_COMMENT.sub(b"", path.read_bytes())
+        name = relative.as_posix().encode("utf-8", "surrogateescape")
+        digest.update(b"%d %d %s\0" % (len(name), len(content), name))
+        digest.update(content)
+    return digest.hexdigest()
+
+
+class KeptPagefindBundle:
+    """The last Pagefind bundle of a ``mkdocs serve`` session and the pages it was made from.
+
+    Pagefind cannot update part of its index, and MkDocs empties ``site_dir`` before each
+    rebuild: a rebuild whose HTML pages are byte for byte those of the last indexed build (an
+    edited stylesheet or image, a file saved unchanged) gets the kept bundle back instead of a
+    new run of Pagefind.
+    """
+
+    def __init__(self) -> None:
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
+        self._digest = ""
+
+    def restore(self, site_dir: str, digest: str) -> bool:
+        """Put the kept bundle into ``site_dir`` if it was made from the same pages."""
+        if self._folder is None or digest != self._digest:
+            return False
+        target = Path(site_dir) / PAGEFIND_FOLDER
+        shutil.rmtree(target, ignore_errors=True)  # what a --dirty rebuild left
+        _link_tree(Path(self._folder.name) / PAGEFIND_FOLDER, target)
+        return True
+
+    def keep(self, site_dir: str, digest: str) -> None:
+        """Keep the bundle just written, made from the pages of ``digest``."""
+        self.close()
+        # Beside site_dir, so the kept files can be hard links on the same file system.
+        try:
+            folder = tempfile.TemporaryDirectory(
+                prefix="quicktakes-pagefind-", dir=Path(site_dir).resolve().parent
+            )
+        except OSError:
+            folder = tempfile.TemporaryDirectory(prefix="quicktakes-pagefind-")
+        _link_tree(Path(site_dir) / PAGEFIND_FOLDER, Path(folder.name) / PAGEFIND_FOLDER)
+        self._folder, self._digest = folder, digest
+
+    def close(self) -> None:
+        """Remove the kept copy (when ``mkdocs serve`` stops)."""
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder, self._digest = None, ""
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """Hard links at ``target`` to the files of ``source``; copies where links are refused.
+
+    Links are safe: no bundle file is ever written twice, as Pagefind writes each bundle into an
+    emptied folder (:func:`build_pagefind_index`) and MkDocs empties ``site_dir`` (unlinks, not
+    truncates) before a rebuild.
+    """
+
+    def link(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(source, target, copy_function=link)
 
 
 async def wait_until_written(folder: Path, *, quiet: float = 0.2, limit: float = 30.0) -> None:

@@ -70,6 +70,24 @@ def url_problem(url: str) -> str | None:
     return None
 
 
+def site_folder_problem(folder: str, placeholder: str = "") -> str | None:
+    """Say why ``folder`` cannot be a folder of the site, or return ``None`` when it can.
+
+    The options ``hub_url`` (``learn/{slug}/``, which must use ``placeholder`` and no other) and
+    ``subjects_url`` (``learn/``; ``""`` switches the feature off), under MkDocs and Sphinx.
+    """
+    if not folder and not placeholder:
+        return None
+    try:
+        example = folder.format(**({placeholder: "x"} if placeholder else {}))
+    except (KeyError, IndexError, ValueError, AttributeError) as error:
+        return f"not a valid pattern ({error})"
+    if placeholder and example == folder:
+        return f"must contain {{{placeholder}}}"
+    problem = url_problem(example)
+    return f"expected a folder below the site root, found {problem}" if problem else None
+
+
 def dest_for_url(url: str, *, directory_urls: bool) -> str:
     """The output path of a checked url: ``a/b`` -> ``a/b/index.html`` or ``a/b.html``."""
     path = url.strip("/")

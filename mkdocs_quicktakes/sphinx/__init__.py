@@ -37,7 +37,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", events.on_build_finished)
     return {
         "version": __version__,
-        "env_version": 1,
+        "env_version": 2,  # 2: SiteState.related
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

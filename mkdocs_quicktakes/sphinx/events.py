@@ -16,7 +16,6 @@ from sphinx.util import logging
 
 from mkdocs_quicktakes.answer.render import formula_problems
 from mkdocs_quicktakes.html.head import render_head_tags
-from mkdocs_quicktakes.html.hubs import related_links
 from mkdocs_quicktakes.html.metadata import PageInfo, absolute_url
 from mkdocs_quicktakes.html.page_head import question_head_tags
 from mkdocs_quicktakes.html.views import build_view
@@ -25,6 +24,7 @@ from mkdocs_quicktakes.records.source import read_bytes
 from mkdocs_quicktakes.site.reading import FileReader, ReadResult, unreadable
 from mkdocs_quicktakes.sphinx import settings, site
 from mkdocs_quicktakes.sphinx.article import RELATED, TEMPLATES_DIR, article_nodes, html, partial
+from mkdocs_quicktakes.sphinx.search import PlacedDocnames
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -131,17 +131,14 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Link the related questions, now that every document and its url are known."""
+    """Link the related questions, resolved against the whole site in ``env-updated``."""
     read = reads(app.env).get(docname)
     if read is None or read.take is None:
         return
     for placeholder in list(doctree.findall(nodes.raw)):
         if not placeholder.get(RELATED):
             continue
-        state = site_state(app.env)
-        as_text = settings.option(app.config, "unresolved_related") == "text"
-        page_url = app.builder.get_target_uri(docname) if site.writes_html_pages(app) else ""
-        related = related_links(state.catalog, read.take, page_url, unresolved_as_text=as_text)
+        related = site_state(app.env).related.get(docname, ())
         view, _ = build_view(read.take, locale=_site(app).locale, labels=_site(app).labels)
         view = replace(view, related=related)
         placeholder.replace_self(html(partial("related", view)) if related else [])
@@ -159,18 +156,28 @@ def on_builder_inited(app: Sphinx) -> None:
     if not site.directory_urls(app):
         return
     builder = cast("DirectoryHTMLBuilder", app.builder)
-    target_uri, output_path = builder.get_target_uri, builder.get_output_path
+    target_uri = builder.get_target_uri
+    # Sphinx 8.2 writes a page at get_output_path(), 8.1 at get_outfilename() (a str).
+    method = "get_output_path" if hasattr(builder, "get_output_path") else "get_outfilename"
+    output_path = getattr(builder, method)
 
     def get_target_uri(docname: str, typ: str | None = None) -> str:
         dest = site_state(app.env).dests.get(docname)
         return site.placed_url(dest) if dest else target_uri(docname, typ)
 
-    def get_output_path(pagename: str, /) -> Path:
+    def get_output_path(pagename: str, /) -> Any:
         dest = site_state(app.env).dests.get(pagename)
-        return Path(builder.outdir, dest) if dest else output_path(pagename)
+        if not dest:
+            return output_path(pagename)
+        path = Path(builder.outdir, dest)
+        return path if method == "get_output_path" else str(path)
 
     builder.get_target_uri = get_target_uri  # type: ignore[method-assign]
-    builder.get_output_path = get_output_path  # type: ignore[method-assign]
+    setattr(builder, method, get_output_path)
+    # Search results link to the page's url, not to the docname's folder.
+    builder.indexer_format = PlacedDocnames(
+        builder.indexer_format, lambda: site.search_names(site_state(app.env).dests)
+    )
 
 
 def on_env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
@@ -182,10 +189,12 @@ _changed: dict[int, set[str]] = {}
 
 
 def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Place, catalogue and list the whole site; rewrite every Q&A page when one changed.
+    """Place, catalogue and list the whole site; the Q&A pages to write again though unchanged.
 
-    A change to one question (its title, url, subject, date) can change the related links,
-    breadcrumbs and hubs of others; hubs and feeds are written on every build anyway.
+    A Q&A page shows of the rest of the site only where it is written and its related links
+    (title and url of the questions it names, or text): a page is written again when one of
+    those changed, say because a question it names moved or was removed. Hubs and feeds are
+    written on every build.
     """
     known = reads(env)
     previous = site_state(env)
@@ -195,6 +204,8 @@ def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     env.quicktakes_site = state  # type: ignore[attr-defined]
     _warn(problems)
     state.catalog = site.build_catalog(app, known, _site(app))
+    as_text = settings.option(app.config, "unresolved_related") == "text"
+    state.related = site.related_by_page(app, known, state.catalog, unresolved_as_text=as_text)
     state.excerpts = {read.take.src_uri: read.excerpt for read in known.values() if read.take}
     state.hubs, warnings = site.hub_pages(app, state, found)
     for warning in warnings:
@@ -202,11 +213,7 @@ def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     state.feeds = site.feeds(app, state, _site(app))
     site.remove_stale(app, previous, state)
     changed = _changed.pop(id(env), set())
-    removed = set(previous.catalog.entries and [e.take.src_uri for e in previous.catalog.entries])
-    removed -= {read.take.src_uri for read in known.values() if read.take}
-    if changed & set(known) or removed:
-        return sorted(set(known) - changed)
-    return []
+    return sorted(site.shown_changed(previous, state, set(known) - changed))
 
 
 def on_html_collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:

@@ -16,6 +16,7 @@ from mkdocs_quicktakes.html.page_head import HeadOptions, SiteSettings, site_inf
 from mkdocs_quicktakes.records.dates import resolve_locale
 from mkdocs_quicktakes.records.labels import labels_for
 from mkdocs_quicktakes.records.model import DEFAULT_MAX_ANSWER_BYTES
+from mkdocs_quicktakes.site.permalinks import site_folder_problem
 from mkdocs_quicktakes.site.reading import ReadSettings
 
 if TYPE_CHECKING:
@@ -73,6 +74,9 @@ CHOICES = {
     "hub_sort": ("date", "score", "title"),
 }
 
+# The folders of the site that options name, checked as under MkDocs, with their placeholder.
+FOLDERS = {"hub_url": "slug", "subjects_url": ""}
+
 
 def check(config: Config) -> list[str]:
     """Problems with the ``quicktakes_*`` values; each bad value is set back to its default.
@@ -87,6 +91,13 @@ def check(config: Config) -> list[str]:
         if error:
             problems.append(f"config value 'quicktakes_{name}': {error}")
             setattr(config, f"quicktakes_{name}", defaults[name])
+    for name, placeholder in FOLDERS.items():
+        folder = str(option(config, name)).strip()
+        error = site_folder_problem(folder, placeholder)
+        if error:
+            problems.append(f"config value 'quicktakes_{name}': {error}")
+            folder = defaults[name]
+        setattr(config, f"quicktakes_{name}", folder)
     for name, allowed in CHOICES.items():
         found = option(config, name)
         if found not in allowed:

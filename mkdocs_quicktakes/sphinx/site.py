@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from mkdocs_quicktakes.html.head import render_head_tags
-from mkdocs_quicktakes.html.hubs import HubContext, build_hub_view, build_subjects_view, hub_title
+from mkdocs_quicktakes.html.hubs import (
+    HubContext,
+    build_hub_view,
+    build_subjects_view,
+    hub_title,
+    related_links,
+)
 from mkdocs_quicktakes.html.metadata import absolute_url
 from mkdocs_quicktakes.html.page_head import hub_page_head
 from mkdocs_quicktakes.site.catalog import Catalog, Entry, HubOptions, HubPage
@@ -28,7 +34,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from sphinx.application import Sphinx
+    from sphinx.builders import Builder
 
+    from mkdocs_quicktakes.html.views import RelatedView
     from mkdocs_quicktakes.records.model import Problem
     from mkdocs_quicktakes.site.reading import ReadResult
     from mkdocs_quicktakes.sphinx.settings import Site
@@ -48,12 +56,14 @@ class SiteState:
     excerpts: dict[str, str] = field(default_factory=dict)
     feeds: dict[str, str] = field(default_factory=dict)
     """The XML of every feed, by path relative to the output folder."""
+    related: dict[str, tuple[RelatedView, ...]] = field(default_factory=dict)
+    """The related questions each Q&A page shows, resolved, by docname."""
 
     def outputs(self, app: Sphinx) -> set[Path]:
         """Every file this state has the builder write for Q&A pages, hubs and feeds."""
         builder = app.builder
         paths = {Path(builder.outdir, dest) for dest in self.dests.values()}
-        paths.update(Path(builder.get_output_path(name)) for name in self.hubs)  # type: ignore[attr-defined]
+        paths.update(output_path(builder, name) for name in self.hubs)
         paths.update(Path(builder.outdir, path) for path in self.feeds)
         return paths
 
@@ -72,7 +82,21 @@ def remove_stale(app: Sphinx, previous: SiteState, state: SiteState) -> None:
 
 def writes_html_pages(app: Sphinx) -> bool:
     """Whether the builder writes one HTML page per document (html, dirhtml): hubs need that."""
-    return app.builder.format == "html" and hasattr(app.builder, "get_output_path")
+    builder = app.builder
+    return builder.format == "html" and _output_method(builder) is not None
+
+
+def output_path(builder: Builder, pagename: str) -> Path:
+    """Where an HTML builder writes a page."""
+    return Path(getattr(builder, _output_method(builder) or "")(pagename))
+
+
+def _output_method(builder: Builder) -> str | None:
+    # Sphinx 8.2: get_output_path (a Path); 8.1: get_outfilename (a str).
+    for name in ("get_output_path", "get_outfilename"):
+        if hasattr(builder, name):
+            return name
+    return None
 
 
 def directory_urls(app: Sphinx) -> bool:
@@ -135,6 +159,33 @@ def build_catalog(app: Sphinx, reads: dict[str, ReadResult], site: Site) -> Cata
         if read.take is not None
     ]
     return Catalog(entries, options)
+
+
+def related_by_page(
+    app: Sphinx, reads: dict[str, ReadResult], catalog: Catalog, *, unresolved_as_text: bool
+) -> dict[str, tuple[RelatedView, ...]]:
+    """The related questions of every Q&A page, linked relative to the page where it is written."""
+    html_pages = writes_html_pages(app)
+    return {
+        name: related_links(
+            catalog,
+            read.take,
+            app.builder.get_target_uri(name) if html_pages else "",
+            unresolved_as_text=unresolved_as_text,
+        )
+        for name, read in reads.items()
+        if read.take is not None
+    }
+
+
+def shown_changed(previous: SiteState, state: SiteState, pages: set[str]) -> set[str]:
+    """Of ``pages``, those whose output path or related questions differ between the states."""
+    return {
+        name
+        for name in pages
+        if previous.dests.get(name) != state.dests.get(name)
+        or previous.related.get(name) != state.related.get(name)
+    }
 
 
 def hub_pages(
@@ -224,6 +275,20 @@ def feeds(app: Sphinx, state: SiteState, site: Site) -> dict[str, str]:
 def placed_url(dest: str) -> str:
     """The url of a page written at ``dest`` by dirhtml."""
     return url_for_dest(dest, directory_urls=True)
+
+
+def search_names(dests: dict[str, str]) -> dict[str, str]:
+    """The name Sphinx's search lists each placed page under, so its link is the page's url.
+
+    ``searchtools.js`` links a name under dirhtml to the name plus ``/``, a trailing
+    ``index/`` dropped: a page at ``a/b/index.html`` is listed as ``a/b/index``. A ``url``
+    ending in ``.html`` has no such name; its result keeps linking to the docname's folder.
+    """
+    return {
+        docname: dest.removesuffix(".html")
+        for docname, dest in dests.items()
+        if dest == "index.html" or dest.endswith("/index.html")
+    }
 
 
 def iter_hubs(state: SiteState) -> Iterator[tuple[str, HubPage]]:
