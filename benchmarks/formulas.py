@@ -8,7 +8,9 @@ every formula of every answer, as the plugin finds them, and converts them all, 
   latex2mathml, parsing and checking the result;
 - **after**: today's ``latex_to_mathml`` (math-core, the allowlist check, the ``mstyle`` step);
 - **latex2mathml alone** and **math-core alone**: the two converters without the plugin's
-  steps around them.
+  steps around them;
+- with ``--previous COMMIT``, also the plugin's math-core ``latex_to_mathml`` at that commit,
+  to measure a change to the steps around math-core against the code before it.
 
 The four take turns, ``--rounds`` times, so a busy machine slows them alike; each figure is the
 median round. It reports the cost per formula, per page (all formulas of a page) and per
@@ -19,6 +21,7 @@ the plugin any more: install it beside it to run this (``pip install latex2mathm
 from __future__ import annotations
 
 import argparse
+import inspect
 import platform
 import statistics
 import subprocess
@@ -60,19 +63,31 @@ def formulas_of(paths: list[Path]) -> list[Page]:
 
 
 def converter_before(commit: str) -> Callable[[str, bool], str]:
-    """The plugin's uncached ``latex_to_mathml`` at ``commit``, as it ran then."""
-    source = subprocess.run(
-        ["git", "show", f"{commit}:mkdocs_quicktakes/answer/math.py"],
-        cwd=REPO,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    """The plugin's uncached ``latex_to_mathml`` at ``commit``, as it ran then.
+
+    Before the package was split into layers (issue 15) the module was ``mathml.py`` and took
+    the placeholder helpers from ``answer.py``; they are imported from where they are now.
+    """
+    source = ""
+    for path in ("mkdocs_quicktakes/answer/math.py", "mkdocs_quicktakes/mathml.py"):
+        shown = subprocess.run(
+            ["git", "show", f"{commit}:{path}"], cwd=REPO, capture_output=True, text=True
+        )
+        if shown.returncode == 0:
+            source = shown.stdout
+            break
+    else:
+        raise SystemExit(f"{commit} has no mathml.py nor answer/math.py")
+    source = source.replace(
+        "from mkdocs_quicktakes.answer import", "from mkdocs_quicktakes.answer.placeholders import"
+    )
     module = types.ModuleType("mathml_before")
     module.__dict__["__name__"] = "mathml_before"
     exec(compile(source, f"{commit}:mathml.py", "exec"), module.__dict__)
-    cached = module.__dict__["_cached_mathml"]
-    return cached.__wrapped__  # type: ignore[no-any-return]
+    uncached = module.__dict__["_cached_mathml"].__wrapped__
+    if "macros" in inspect.signature(uncached).parameters:  # math-core, with math_macros
+        return lambda tex, display: uncached(tex, display, ())  # type: ignore[no-any-return]
+    return uncached  # type: ignore[no-any-return]
 
 
 def converter_latex2mathml() -> Callable[[str, bool], str]:
@@ -161,6 +176,9 @@ def generated_pages(count: int) -> list[Page]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--before", default="a6f3b23", help="commit of the latex2mathml plugin")
+    parser.add_argument(
+        "--previous", help="also a commit of the math-core plugin, to compare a change with"
+    )
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--generated", type=int, default=1000, help="generated pages")
     args = parser.parse_args()
@@ -170,6 +188,8 @@ def main() -> None:
         "latex2mathml alone": converter_latex2mathml(),
         "math-core alone": converter_math_core(),
     }
+    if args.previous:
+        converters[f"math-core (plugin at {args.previous})"] = converter_before(args.previous)
     real = sorted((SHARED / "corpus" / "real").glob("*.md")) + sorted(
         (SHARED / "seed").glob("*.md")
     )

@@ -26,7 +26,11 @@ _TIMER = """
 import sys, time, json
 sys.path.insert(0, sys.argv[1])
 from pathlib import Path
-from mkdocs_quicktakes.records.source import check_source, parse_source
+try:
+    import mkdocs_quicktakes.records.source as source
+except ImportError:  # a checkout from before the package was split into layers (issue 15)
+    import mkdocs_quicktakes.source as source
+check_source, parse_source = source.check_source, source.parse_source
 files = [(p.name, p.read_bytes()) for p in sorted(Path(sys.argv[2]).rglob("*.md"))]
 repeat = int(sys.argv[3])
 best = float("inf")
@@ -36,7 +40,6 @@ for _ in range(3):
         for name, data in files:
             check_source(parse_source(data, name))
     best = min(best, time.perf_counter() - started)
-import mkdocs_quicktakes.records.source as source
 print(json.dumps({"seconds": best, "files": len(files) * repeat, "module": source.__file__}))
 """
 

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import frontmatter
 import pytest
-from conftest import EXAMPLE_CONFIGS, SOURCES, build_config_file, build_pages
+import yaml
+from conftest import EXAMPLE_CONFIGS, SOURCES, build_config_file, build_pages, quicktake
 from test_browser import (
     ARTIFACTS,
     CASE_IDS,
@@ -41,6 +42,8 @@ pytestmark = pytest.mark.clients
 
 CHEMISTRY = "learn/chemistry/questions/how-many-molecules-are-in-36-g-of-water/"
 """The example page with every kind of formula of the issue."""
+QUICKTAKE_PAGE = "learn/testing/questions/what-is-a-test/"
+"""Where :func:`conftest.quicktake`'s default url puts a page."""
 TABS = 8
 """Real pages loaded at once."""
 
@@ -194,6 +197,16 @@ def test_equals_signs_of_aligned_rows_line_up(
     assert max(lefts) - min(lefts) <= 1
 
 
+def assert_covers(stroke: dict[str, float], struck: dict[str, float]) -> None:
+    """The stroke has a size and covers what it strikes through (to 1 px)."""
+    assert stroke["width"] > 0
+    assert stroke["height"] > 0
+    assert stroke["left"] <= struck["left"] + 1
+    assert stroke["right"] >= struck["right"] - 1
+    assert stroke["top"] <= struck["top"] + 1
+    assert stroke["bottom"] >= struck["bottom"] - 1
+
+
 @pytest.mark.parametrize(("theme", "scheme"), CASES, ids=CASE_IDS)
 def test_cancelled_letters_have_a_visible_stroke_across_them(
     chemistry: Callable[[str, str], dict[str, Any]], theme: str, scheme: str
@@ -201,16 +214,114 @@ def test_cancelled_letters_have_a_visible_stroke_across_them(
     found = chemistry(theme, scheme)
     assert len(found["strikes"]) == 4  # two grams, two moles
     for strike in found["strikes"]:
-        stroke, struck = strike["stroke"], strike["struck"]
-        assert stroke["width"] > 0
-        assert stroke["height"] > 0
-        # The stroke covers what it cancels.
-        assert stroke["left"] <= struck["left"] + 1
-        assert stroke["right"] >= struck["right"] - 1
-        assert stroke["top"] <= struck["top"] + 1
-        assert stroke["bottom"] >= struck["bottom"] - 1
+        assert_covers(strike["stroke"], strike["struck"])
         assert "gradient" in strike["image"]
     assert found["stroke_visible"]
+
+
+STROKES_ANSWER = r"Strokes: $\bcancel{b}$, $\xcancel{c}$ and the angle $\phase{\theta}$."
+r"""The strokes the example page does not hold: ``\bcancel``, ``\xcancel``, ``\phase``."""
+
+STROKES = """() => {
+  const box = el => { const r = el.getBoundingClientRect();
+    return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width,
+            height: r.height}; };
+  return [...document.querySelectorAll('.qt-answer menclose')].map(m => ({
+    notation: m.getAttribute('notation'),
+    struck: box(m.firstElementChild),
+    borderBottom: [getComputedStyle(m).borderBottomWidth, getComputedStyle(m).borderBottomStyle],
+    strokes: [...m.children].slice(1).map(s => ({
+      name: s.getAttribute('class'), box: box(s), image: getComputedStyle(s).backgroundImage})),
+  }));
+}"""
+
+
+@pytest.fixture(scope="module")
+def strokes(
+    browser: Browser, server: tuple[str, Path]
+) -> Callable[[str, str], dict[str, dict[str, Any]]]:
+    """Each stroke of :data:`STROKES_ANSWER` as Chromium laid it out, per theme and scheme."""
+    url, root = server
+    for theme in EXAMPLE_CONFIGS:
+        site = build_pages(
+            root / f"strokes-build-{theme}",
+            {"strokes.md": quicktake(answer=STROKES_ANSWER)},
+            theme=example_theme(theme),
+        )
+        shutil.copytree(site.site_dir, root / f"strokes-{theme}")
+
+    @functools.cache
+    def measure(theme: str, scheme: str) -> dict[str, dict[str, Any]]:
+        page = open_page(browser, f"{url}strokes-{theme}/{QUICKTAKE_PAGE}", scheme)
+        try:
+            found = {m["notation"]: m for m in page.evaluate(STROKES)}
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.locator("#answer").screenshot(path=ARTIFACTS / f"strokes-{theme}-{scheme}.png")
+            for notation, enclose in found.items():
+                enclose["stroke_visible"] = strokes_change_pixels(page, notation)
+            return found
+        finally:
+            page.context.close()
+
+    return measure
+
+
+def example_theme(theme: str) -> dict[str, Any]:
+    """The example site's theme settings (with the tests' overrides), for a site of test pages."""
+    if theme in THEME_OVERRIDES:
+        return dict(THEME_OVERRIDES[theme]["theme"])
+    return dict(yaml.safe_load(EXAMPLE_CONFIGS[theme].read_text(encoding="utf-8"))["theme"])
+
+
+def strokes_change_pixels(page: Page, notation: str) -> bool:
+    """Whether the ``<menclose>`` of ``notation`` looks different without its strokes."""
+    enclose = page.locator(f".qt-answer menclose[notation='{notation}']")
+    with_strokes = enclose.screenshot()
+    hide = enclose.locator("mrow[class^='menclose-']")
+    hide.evaluate_all("strokes => strokes.forEach(s => { s.style.visibility = 'hidden'; })")
+    without = enclose.screenshot()
+    hide.evaluate_all("strokes => strokes.forEach(s => { s.style.visibility = ''; })")
+    return with_strokes != without
+
+
+@pytest.mark.parametrize(("theme", "scheme"), CASES, ids=CASE_IDS)
+def test_bcancel_and_xcancel_draw_their_strokes_across_the_letter(
+    strokes: Callable[[str, str], dict[str, dict[str, Any]]], theme: str, scheme: str
+) -> None:
+    found = strokes(theme, scheme)
+    expected = {
+        "downdiagonalstrike": ["menclose-downdiagonalstrike"],
+        "updiagonalstrike downdiagonalstrike": [
+            "menclose-updiagonalstrike",
+            "menclose-downdiagonalstrike",
+        ],
+    }
+    for notation, names in expected.items():
+        enclose = found[notation]
+        assert [stroke["name"] for stroke in enclose["strokes"]] == names
+        for stroke in enclose["strokes"]:
+            assert_covers(stroke["box"], enclose["struck"])
+            assert "gradient" in stroke["image"]
+        assert enclose["stroke_visible"], notation
+
+
+@pytest.mark.parametrize(("theme", "scheme"), CASES, ids=CASE_IDS)
+def test_phase_draws_its_angle_left_of_and_under_the_content(
+    strokes: Callable[[str, str], dict[str, dict[str, Any]]], theme: str, scheme: str
+) -> None:
+    enclose = strokes(theme, scheme)["phasorangle"]
+    [stroke] = enclose["strokes"]
+    assert stroke["name"] == "menclose-phasorangle"
+    slant, struck = stroke["box"], enclose["struck"]
+    assert slant["width"] > 0
+    assert slant["right"] <= struck["left"] + 1  # the slanted side, before the angle's content
+    assert slant["top"] <= struck["top"] + 1
+    assert slant["bottom"] >= struck["bottom"] - 1
+    assert "gradient" in stroke["image"]
+    width, style = enclose["borderBottom"]
+    assert float(width.removesuffix("px")) > 0
+    assert style == "solid"
+    assert enclose["stroke_visible"]
 
 
 @pytest.mark.parametrize(("theme", "scheme"), CASES, ids=CASE_IDS)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
 import markdown
@@ -15,10 +16,15 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
 from conftest import SOURCES
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mkdocs_quicktakes.answer.math import (
+    MATHML_ATTRIBUTES,
+    MATHML_ELEMENTS,
     MathConversionError,
     MathMacros,
+    _alternatives,
     check_mathml,
     conversion_error,
     fill_math,
@@ -429,3 +435,85 @@ def test_every_formula_of_every_answer_converts_faithfully(source: Path) -> None
     assert failures == []
     assert len(re.findall("<math[ >]", filled)) == len(prepared.math)
     assert not prepared.math or prepared.token not in filled
+
+
+class _Tags(HTMLParser):
+    """Every tag, comment and declaration as a browser's tokenizer reads them: the oracle."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append((tag, attrs))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append((tag, attrs))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.found.append(("/" + tag, []))
+
+    def handle_comment(self, data: str) -> None:
+        self.found.append(("!comment", []))
+
+    def handle_decl(self, decl: str) -> None:
+        self.found.append(("!decl", []))
+
+    def handle_pi(self, data: str) -> None:
+        self.found.append(("?pi", []))
+
+    def unknown_decl(self, data: str) -> None:
+        self.found.append(("!decl", []))
+
+
+def outside_allowlist(mathml: str) -> list[str]:
+    """What the oracle finds that a page may not hold: elements, attributes, valueless ones."""
+    parser = _Tags()
+    parser.feed(mathml)
+    parser.close()
+    bad = []
+    for tag, attrs in parser.found:
+        if tag.removeprefix("/") not in MATHML_ELEMENTS:
+            bad.append(tag)
+        bad += [f"{tag} {name}={value}" for name, value in attrs if name not in MATHML_ATTRIBUTES]
+        bad += [f"{tag} {name} (no value)" for name, value in attrs if value is None]
+    return bad
+
+
+# Pieces of markup, allowed and not: tags, attributes, quotes, comments and stray brackets.
+MARKUP_PIECES = st.sampled_from(
+    [
+        "<math>", "</math>", "<mi>", "</mi>", "<mo>", "</mo>", "<mover>", "</mover>",
+        "<mrow>", "</mrow>", '<mo stretchy="false">', '<mi mathvariant="normal">', "<mspace/>",
+        '<mspace width="1em"/>', "<mtd>", "</mtd>", "<mix>", "</mix>", "<m>", "<script>",
+        "</script>", "<img src=x>", '<mi onclick="x">', "<mi x>", '<mi stretchy="a>b">',
+        '<mi stretchy=\'x\'>', "<!-- c -->", "<!x>", "<?x?>", "< mi>", "<mi/ >", "<mi >",
+        '<mo lspace="0" rspace="0">', "<", ">", '"', "x", " ", "&amp;", "&lt;", "</ mi>",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(MARKUP_PIECES, max_size=12))
+def test_markup_the_check_lets_through_holds_only_allowed_tags(pieces: list[str]) -> None:
+    mathml = "<math><mi>x</mi>" + "".join(pieces) + "</math>"
+    try:
+        check_mathml(mathml)
+    except MathConversionError:
+        return
+    assert outside_allowlist(mathml) == []
+
+
+def test_every_formula_of_the_real_files_passes_the_allowlist_and_the_oracle() -> None:
+    for path in SOURCES:
+        for span in prepare_answer(raw_answer(path)).math:
+            mathml = latex_to_mathml(span.tex, display=span.display)  # checked inside
+            assert outside_allowlist(mathml) == [], span.source
+
+
+@pytest.mark.parametrize("words", [MATHML_ELEMENTS, MATHML_ATTRIBUTES])
+def test_the_allowlist_pattern_matches_each_name_and_nothing_near_it(words: frozenset[str]) -> None:
+    pattern = re.compile(f"(?:{_alternatives(words)})")
+    assert all(pattern.fullmatch(word) for word in words)
+    near = {word[:-1] for word in words} | {word + "s" for word in words} | {"x", "mix", "sty"}
+    assert [word for word in near - words if pattern.fullmatch(word)] == []

@@ -350,7 +350,7 @@ def _decode_math(raw: str, *, display: bool) -> str:
             command = _LETTERS.match(raw, slash + 1)
             name = command.group(0) if command else "n"
             forced_break = after_row_break or (display and slash == 0)
-            if not forced_break and latex_command_known(name):
+            if not forced_break and _is_math_command(name):
                 out.append("\\" + name)
                 pos = slash + 1 + len(name)
             else:
@@ -363,6 +363,18 @@ def _decode_math(raw: str, *, display: bool) -> str:
         pos = slash + 2
     out.append(raw[pos:])
     return "".join(out)
+
+
+def _is_math_command(name: str) -> bool:
+    r"""Whether backslash-n then the rest of ``name``, inside a formula, is the command ``\name``.
+
+    It is when the converter knows ``\name`` (``\neq``), and also when it knows the command
+    that ``\name`` negates (``\napprox``, ``\nsimeq``: LaTeX packages spell negations that
+    way): a line break followed by a command's name spelled out in letters is no formula anyone
+    writes. Such a command reaches the converter, whose refusal shows the formula as its source
+    with a warning, instead of a line break and the letters "approx".
+    """
+    return latex_command_known(name) or (len(name) > 2 and latex_command_known(name[1:]))
 
 
 def _end_math_line(out: list[str]) -> None:

@@ -20,7 +20,7 @@ from mkdocs_quicktakes.answer.placeholders import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
     from mkdocs_quicktakes.answer.placeholders import MathSpan
 
@@ -85,9 +85,41 @@ _STYLED_TAG = re.compile(
 # or valueless attribute) makes the count of "<" differ from these tags and the closing ones.
 _OPENING_TAG = re.compile(r"<([a-z]+)(?: [a-z-]+=\"[^\"<>]*\")*/?>")
 _ATTRIBUTE_NAME = re.compile(r" ([a-z-]+)=\"")
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    """A regex matching exactly one of ``words``, as a trie: ``m(?:i|n|o(?:ver)?|...)``.
+
+    Python's ``re`` tries the branches of ``a|b|c`` one by one; grouped by their first letters,
+    each name costs a few steps instead of one per name. Shorter words come first: math-core
+    writes ``<mi>``, ``<mo>`` and ``<mn>`` most.
+    """
+    groups: dict[str, list[str]] = {}
+    for word in sorted(words, key=lambda word: (len(word), word)):
+        groups.setdefault(word[0], []).append(word)
+    branches = []
+    for first, group in groups.items():
+        if len(group) == 1:
+            branches.append(re.escape(group[0]))
+            continue
+        tails = [word[1:] for word in group]
+        inner = _alternatives([tail for tail in tails if tail])
+        branches.append(re.escape(first) + f"(?:{inner})" + ("?" if "" in tails else ""))
+    return "|".join(branches)
+
+
+_ALLOWED_NAME = _alternatives(MATHML_ELEMENTS)
+# A "<" that starts neither an allowed closing tag nor an allowed opening tag whose attributes
+# are all allowed, each written name="value" (a comment, an unknown element, an unquoted or
+# valueless attribute, an unknown one: all found here).
+_OUTSIDE_ALLOWLIST = re.compile(
+    rf"<(?!/(?:{_ALLOWED_NAME})>|(?:{_ALLOWED_NAME})"
+    rf"(?: (?:{_alternatives(MATHML_ATTRIBUTES)})=\"[^\"<>]*+\")*+/?>)"
+)
+# An opening tag other than <math> and <mrow>, which show nothing by themselves.
+_VISIBLE_ELEMENT = re.compile(r"<(?!/|math[ />]|mrow[ />])")
 _CLASS_OR_STYLE = re.compile(r" (class|style)=\"([^\"]*)\"")
 _ATTRIBUTE = re.compile(r"([a-z-]+)=\"([^\"]*)\"")
-_EMPTY_CONTAINERS = frozenset({"math", "mrow"})
 # Numbered amsmath environments: each formula is converted alone, so every one would be (1).
 _NUMBERED_ENVIRONMENT = re.compile(r"\\(begin|end)\{(align|gather|equation|multline)\}")
 _ENVIRONMENT_ROW_OR_CELL = re.compile(r"\\begin\{|\\end\{|\\\\|\\.|&", re.DOTALL)
@@ -207,12 +239,23 @@ def _styles_in_mstyle(mathml: str) -> str:
 
 def _end_of_element(mathml: str, name: str, start: int) -> int:
     """Where the element ``name`` whose opening tag ends at ``start`` ends, after its end tag."""
-    depth = 1
-    for tag in re.finditer(rf"<(/?){name}[ />]", mathml[start:]):
-        depth += -1 if tag[1] else 1
-        if depth == 0:
-            return start + tag.start() + len(name) + 3
-    raise MathConversionError(f"math-core gave <{name}> without its end")
+    opening, closing = f"<{name}", f"</{name}>"
+    depth, position = 1, start
+    while depth:
+        end = mathml.find(closing, position)
+        if end == -1:
+            raise MathConversionError(f"math-core gave <{name}> without its end")
+        depth -= 1
+        # Each element of the same name opened before this end tag is one level deeper.
+        nested = mathml.find(opening, position, end)
+        while nested != -1:
+            after = nested + len(opening)
+            tag_end = mathml.find(">", after)  # attribute values hold no ">" (check_mathml)
+            if mathml[after] in " >" and mathml[tag_end - 1] != "/":
+                depth += 1
+            nested = mathml.find(opening, after, end)
+        position = end + len(closing)
+    return position
 
 
 def _own_message(converter: LatexToMathML, tex: str, display: bool, error: LatexError) -> str:
@@ -269,22 +312,25 @@ def check_mathml(mathml: str) -> None:
             not in :data:`MATHML_STYLE_PROPERTIES` (or a value other than words, numbers and
             colours), a ``<`` that starts no such tag, or nothing visible.
     """
-    # Sets and a few passes of the regex engine, no loop over tags: about 2 µs a formula.
-    names = _OPENING_TAG.findall(mathml)
-    if mathml.count("<") != len(names) + mathml.count("</"):
-        raise MathConversionError("math-core gave markup that is not MathML")
-    elements = set(names)
-    if unknown := elements - MATHML_ELEMENTS:
-        raise MathConversionError(f"math-core gave <{min(unknown)}>, which a page may not hold")
-    if unknown := set(_ATTRIBUTE_NAME.findall(mathml)) - MATHML_ATTRIBUTES:
-        raise MathConversionError(
-            f"math-core gave the attribute {min(unknown)}, which is not allowed"
-        )
+    # One pass of the regex engine over the formula, stopping only at a "<" that starts no
+    # allowed tag: about 1 µs a formula, a third of what collecting the tag names cost.
+    if _OUTSIDE_ALLOWLIST.search(mathml):
+        raise MathConversionError(_why_refused(mathml))
     if "class=" in mathml or "style=" in mathml:
         for attribute, value in _CLASS_OR_STYLE.findall(mathml):
             _check_value(attribute, value)
-    if elements <= _EMPTY_CONTAINERS:  # what a formula shows is in token elements (mi, mn, ...)
+    # What a formula shows is in token elements (mi, mo, mn, ...), not in <math> and <mrow>.
+    if "<mi" not in mathml and "<mo" not in mathml and not _VISIBLE_ELEMENT.search(mathml):
         raise MathConversionError("the formula is empty")
+
+
+def _why_refused(mathml: str) -> str:
+    """Words for MathML that :data:`_OUTSIDE_ALLOWLIST` refused: what in it is not allowed."""
+    if unknown := set(_OPENING_TAG.findall(mathml)) - MATHML_ELEMENTS:
+        return f"math-core gave <{min(unknown)}>, which a page may not hold"
+    if unknown := set(_ATTRIBUTE_NAME.findall(mathml)) - MATHML_ATTRIBUTES:
+        return f"math-core gave the attribute {min(unknown)}, which is not allowed"
+    return "math-core gave markup that is not MathML"
 
 
 def _check_value(attribute: str, value: str) -> None:

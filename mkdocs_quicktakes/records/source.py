@@ -48,6 +48,22 @@ _FIRST_YAML_LINE = 2
 # decides whether checking 10,000 files takes two seconds or thirty.
 _LibyamlLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR_TAG = "tag:yaml.org,2002:str"
+_MAP_TAG = "tag:yaml.org,2002:map"
+# The tags of short plain scalars, which depend on the text alone (no path resolvers): the keys
+# and small values every file repeats. Bounded, and emptied when full.
+_RESOLVED: dict[str, str] = {}
+_RESOLVED_LENGTH = 40
+_RESOLVED_COUNT = 4096
+# A double-quoted YAML scalar up to an escape that makes a C0 control character or DEL (`\e`,
+# `\x1b`, `\u0007`; a superset: case is ignored, tab and line feed are in it): the only way one
+# gets into a value, as libyaml refuses them raw. The search tries every `"` where a scalar can
+# open (at the start, after white space, `[`, `{`, `,` or `:`), so every scalar's own opening
+# quote; a match that starts elsewhere (a quote inside other text) only costs the values a search.
+_CONTROL_CODE = r"(?:[0abvfre]|x[01]|x7f|u00[01]|u007f|U000000[01]|U0000007f)"
+_CONTROL_ESCAPE = re.compile(
+    rf'"(?<![^\s\[{{,:]")[^"\\]*+(?:\\(?!{_CONTROL_CODE}).[^"\\]*+)*+\\{_CONTROL_CODE}',
+    re.DOTALL | re.IGNORECASE,
+)
 MAX_EXPANDED_VALUES = 10_000
 """The most values a front matter may hold once its YAML aliases are expanded.
 
@@ -59,25 +75,66 @@ _UNCLOSED_KEY = re.compile(r"[ \t]*[\w\"'-][^\n]*:(?:[ \t]|$)", re.MULTILINE)
 
 
 class _Loader(_LibyamlLoader):  # type: ignore[valid-type,misc]
-    """The safe loader, with text values taken straight from the parsed node, and guards.
+    """The safe loader, building text values and text-keyed mappings itself, with guards.
 
     Nearly every node of a front matter is text, and PyYAML's constructor, written in Python,
-    spends three calls on each to return the node's value; that is a fifth of reading a file.
-    It also notes keys written twice (YAML keeps the last without a word), keeps a date YAML
-    cannot build (``2025-13-45``) or a number Python will not convert (5,000 digits) as text,
-    so the schema names it, and refuses aliases that expand to too many values.
+    spends three calls on each to return the node's value, and builds each mapping twice
+    through a generator; that is most of reading a file. A mapping whose keys are all text is
+    built here in one loop instead, which also tells for free whether a key came twice (YAML
+    keeps the last without a word). The loader also keeps a date YAML cannot build
+    (``2025-13-45``) or a number Python will not convert (5,000 digits) as text, so the schema
+    names it, and notes aliases, so that their expansion can be sized.
     """
 
     duplicates: list[tuple[str, int]]
     """Set by :func:`load_yaml`; an ``__init__`` of its own would cost every file a call."""
     aliases = False
 
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        """The tag of a node: text at once when no implicit type starts with its first letter.
+
+        Otherwise the tag of a short plain scalar is remembered, since keys such as ``title``
+        and small values repeat in every file, and PyYAML tries a regex or two on each.
+        """
+        if kind is yaml.ScalarNode and implicit[0]:
+            if value[:1] not in _IMPLICIT_FIRST:  # "question", "Physics", "/learn/...": text
+                return _STR_TAG
+            if len(value) <= _RESOLVED_LENGTH:
+                tag = _RESOLVED.get(value)
+                if tag is None:
+                    if len(_RESOLVED) >= _RESOLVED_COUNT:
+                        _RESOLVED.clear()
+                    tag = _RESOLVED[value] = super().resolve(kind, value, implicit)
+                return tag
+        return cast("str", super().resolve(kind, value, implicit))
+
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        if node.tag == _STR_TAG and type(node) is yaml.ScalarNode:
+        if type(node) is yaml.ScalarNode and node.tag == _STR_TAG:
             return node.value
         if node in self.constructed_objects:  # a second use of a value: an alias
             self.aliases = True
+            return self.constructed_objects[node]
+        if type(node) is yaml.MappingNode and node.tag == _MAP_TAG:
+            keys = [
+                k.value for k, _ in node.value if type(k) is yaml.ScalarNode and k.tag == _STR_TAG
+            ]
+            if len(keys) == len(node.value):
+                return self._text_keyed_mapping(node, keys)
         return super().construct_object(node, deep)
+
+    def _text_keyed_mapping(self, node: yaml.MappingNode, keys: list[str]) -> dict[str, Any]:
+        """The mapping of a node whose keys are all text: no merge key, nothing to hash-check."""
+        mapping: dict[str, Any] = {}
+        # Registered before its values, as PyYAML does, so an alias inside finds it.
+        self.constructed_objects[node] = mapping
+        for key, (_, value) in zip(keys, node.value, strict=True):
+            if type(value) is yaml.ScalarNode and value.tag == _STR_TAG:
+                mapping[key] = value.value
+            else:
+                mapping[key] = self.construct_object(value)
+        if len(mapping) != len(keys):  # fewer keys than pairs: some key came twice
+            self._note_duplicates(node)
+        return mapping
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         mapping: dict[Any, Any] = super().construct_mapping(node, deep)
@@ -110,6 +167,21 @@ class _Loader(_LibyamlLoader):  # type: ignore[valid-type,misc]
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+class _EveryCharacter:
+    """A first character of every scalar, when PyYAML resolves by path or for any character."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+# The first characters for which PyYAML has an implicit type (digits, "t" of true, "~", ...).
+_IMPLICIT_FIRST: frozenset[str] | _EveryCharacter = (
+    frozenset(_Loader.yaml_implicit_resolvers)
+    if None not in _Loader.yaml_implicit_resolvers and not _Loader.yaml_path_resolvers
+    else _EveryCharacter()
+)
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 
 
@@ -159,8 +231,8 @@ def load_yaml(text: str) -> tuple[Any, list[tuple[str, int]], bool]:
     """Load one YAML front matter.
 
     Returns:
-        The value, every key written twice with its line, and whether the text has a double
-        quote (only a double-quoted scalar can hold control characters).
+        The value, every key written twice with its line, and whether a double-quoted scalar
+        may hold a control character (it has an escape that makes one).
 
     Raises:
         yaml.YAMLError: For a syntax error, or aliases that expand too far.
@@ -174,8 +246,8 @@ def load_yaml(text: str) -> tuple[Any, list[tuple[str, int]], bool]:
     if loader.aliases:
         _check_expansion(value)
     # YAML refuses control characters in its text; only a double-quoted escape (`\e`) makes
-    # one, so the schema looks for them only in a front matter with a double quote at all.
-    return value, loader.duplicates, '"' in text
+    # one, so the schema looks for them in the values only when the text has such an escape.
+    return value, loader.duplicates, '"' in text and bool(_CONTROL_ESCAPE.search(text))
 
 
 class _Format(BaseHandler):
@@ -252,7 +324,7 @@ class SourceFile:
     front_matter: str = ""
     """The YAML text between the ``---`` lines, kept to find the line of a key for a problem."""
     escapes: bool = True
-    """Whether a value may hold control characters (YAML: the text has a double quote)."""
+    """Whether a value may hold control characters (YAML: a double-quoted escape makes one)."""
 
     @property
     def usable(self) -> bool:
