@@ -239,6 +239,7 @@ def _pagefind_notes(site: Site) -> tuple[list[str], list[str], list[str]]:
     )
 
 
+@pytest.mark.slow  # a whole Sphinx or Pagefind build more than once; `make test` runs it
 def test_serve_rebuilds_warn_once_and_run_pagefind_only_when_a_page_changed(
     build_site: BuildSite,
 ) -> None:

@@ -333,6 +333,7 @@ def test_plain_html_builder_keeps_pages_at_their_names(tmp_path: Path) -> None:
     assert 'href="../../q.html"' in hub
 
 
+@pytest.mark.slow  # a whole Sphinx or Pagefind build more than once; `make test` runs it
 def test_incremental_build_rewrites_the_page_its_hub_and_feeds(tmp_path: Path) -> None:
     files = {
         "a.md": quicktake(id=7, title="Alpha", url="/learn/testing/questions/a"),
@@ -427,6 +428,7 @@ def search_links(out: Path) -> dict[str, str]:
     return links
 
 
+@pytest.mark.slow  # a whole Sphinx or Pagefind build more than once; `make test` runs it
 def test_search_results_link_to_the_pages_url_also_after_an_incremental_build(
     tmp_path: Path,
 ) -> None:
@@ -454,6 +456,7 @@ def test_search_results_link_to_the_pages_url_also_after_an_incremental_build(
         (src / "plain.md").write_text(files["plain.md"] + "Edited.\n", encoding="utf-8")
 
 
+@pytest.mark.slow  # a whole Sphinx or Pagefind build more than once; `make test` runs it
 @pytest.mark.parametrize(
     ("name", "value", "found"),
     [
@@ -487,6 +490,7 @@ def test_unsafe_hub_folders_are_config_warnings_and_the_default_is_used(
     assert sorted(path.name for path in (tmp_path / "work").iterdir()) == ["out"]
 
 
+@pytest.mark.slow  # a whole Sphinx or Pagefind build more than once; `make test` runs it
 def test_incremental_build_writes_only_the_pages_that_show_the_change(tmp_path: Path) -> None:
     def page(name: str) -> Path:
         return tmp_path / "out" / "learn" / "testing" / "questions" / name / "index.html"
