@@ -474,6 +474,30 @@ def test_auto_keeps_a_large_site_in_the_loop_when_a_plugin_has_page_hooks_and_sa
     ]
 
 
+def test_auto_keeps_a_very_large_site_in_the_loop_for_memory_and_says_so(
+    build_site: BuildSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(direct_module, "AUTO_DIRECT_PAGES", 1)
+    monkeypatch.setattr(build_module, "AUTO_DIRECT_PAGES", 1)
+    monkeypatch.setattr(direct_module, "AUTO_DIRECT_MAX_PAGES", 2)
+    monkeypatch.setattr(build_module, "AUTO_DIRECT_MAX_PAGES", 2)
+    site = build_site(THREE)
+    assert not direct_used(site)
+    notes = [m for m in site.messages(logging.INFO) if "pipeline: auto" in m]
+    assert notes == [
+        "mkdocs_quicktakes: pipeline: auto: the 3 Q&A pages go through MkDocs' page loop, which "
+        "needs less memory than pipeline: direct on a site this large"
+    ]
+
+
+def test_direct_is_used_on_a_very_large_site_when_asked_for(
+    build_site: BuildSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(direct_module, "AUTO_DIRECT_MAX_PAGES", 2)
+    monkeypatch.setattr(build_module, "AUTO_DIRECT_MAX_PAGES", 2)
+    assert direct_used(build_site(THREE, plugin={"pipeline": "direct"}))
+
+
 def test_a_store_left_by_a_killed_process_is_removed_by_the_next() -> None:
     ended = subprocess.Popen([sys.executable, "-c", "pass"])
     ended.wait()

@@ -29,6 +29,7 @@ from mkdocs_quicktakes.answer.render import (
     toc_title,
 )
 from mkdocs_quicktakes.build.direct import (
+    AUTO_DIRECT_MAX_PAGES,
     AUTO_DIRECT_PAGES,
     DirectPages,
     direct_workers,
@@ -340,7 +341,13 @@ class Build:
         pipeline = self.options.pipeline
         if uses_direct(pipeline, len(self.takes), config, plugin):
             return True
-        if pipeline == "auto" and len(self.takes) >= AUTO_DIRECT_PAGES:
+        pages = len(self.takes)
+        if pipeline == "auto" and pages > AUTO_DIRECT_MAX_PAGES:
+            self.report.note(
+                f"pipeline: auto: the {pages} Q&A pages go through MkDocs' page loop, which "
+                "needs less memory than pipeline: direct on a site this large"
+            )
+        elif pipeline == "auto" and pages >= AUTO_DIRECT_PAGES:
             hooks = ", ".join(other_page_hooks(config, plugin))
             self.report.note(
                 f"pipeline: auto: the Q&A pages go through MkDocs' page loop, as the page hooks "

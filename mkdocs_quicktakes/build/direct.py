@@ -61,6 +61,12 @@ except for this plugin's own and the search plugin's."""
 AUTO_DIRECT_PAGES = 500
 """With ``pipeline: auto`` (the default), the direct pipeline is used from this many Q&A pages on
 (see docs/performance.md for the measurements behind it)."""
+AUTO_DIRECT_MAX_PAGES = 30_000
+"""With ``pipeline: auto``, sites of more Q&A pages stay in MkDocs' page loop, for memory: the
+forked workers copy what they touch of the build process, so all processes together held about
+twice the memory of ``pipeline: mkdocs`` at 10,000 pages (1.1 against 0.6 GiB) and at 100,000
+(11.3 GiB against 5.7), where ``mkdocs`` was also faster (389 s against 461 s). Between the two
+measured sizes the bound is set low, where ``direct`` still holds a few GiB at most."""
 MIN_PAGES_PER_WORKER = 100
 """With ``workers: 0``, a worker process is forked for each this many Q&A pages (up to one per
 core): forking costs a few milliseconds, rendering a page about one."""
@@ -414,12 +420,13 @@ class DirectPages:
 def uses_direct(option: str, pages: int, config: MkDocsConfig, plugin: object) -> bool:
     """Whether the option ``pipeline`` means the direct pipeline for this build.
 
-    ``auto`` means it from :data:`AUTO_DIRECT_PAGES` Q&A pages on, unless another enabled
-    plugin has page hooks, which would not run on those pages.
+    ``auto`` means it from :data:`AUTO_DIRECT_PAGES` to :data:`AUTO_DIRECT_MAX_PAGES` Q&A pages,
+    unless another enabled plugin has page hooks, which would not run on those pages.
     """
     if option != "auto":
         return option == "direct"
-    return pages >= AUTO_DIRECT_PAGES and not other_page_hooks(config, plugin)
+    sized = AUTO_DIRECT_PAGES <= pages <= AUTO_DIRECT_MAX_PAGES
+    return sized and not other_page_hooks(config, plugin)
 
 
 def other_page_hooks(config: MkDocsConfig, plugin: object) -> list[str]:
