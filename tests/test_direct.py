@@ -445,6 +445,13 @@ def direct_used(site: Site) -> bool:
     return any(WRITTEN.search(m) for m in site.messages(logging.INFO))
 
 
+def auto_range(monkeypatch: pytest.MonkeyPatch, low: int, high: int = 30_000) -> None:
+    """The sizes at which ``pipeline: auto`` chooses direct, in both modules that read them."""
+    for module in (direct_module, build_module):
+        monkeypatch.setattr(module, "AUTO_DIRECT_PAGES", low)
+        monkeypatch.setattr(module, "AUTO_DIRECT_MAX_PAGES", high)
+
+
 def test_auto_keeps_a_small_site_in_mkdocs_page_loop(build_site: BuildSite) -> None:
     assert not direct_used(build_site(THREE))
 
@@ -452,16 +459,14 @@ def test_auto_keeps_a_small_site_in_mkdocs_page_loop(build_site: BuildSite) -> N
 def test_auto_renders_a_large_site_directly(
     build_site: BuildSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(direct_module, "AUTO_DIRECT_PAGES", 3)
-    monkeypatch.setattr(build_module, "AUTO_DIRECT_PAGES", 3)
+    auto_range(monkeypatch, 3)
     assert direct_used(build_site(THREE))
 
 
 def test_auto_keeps_a_large_site_in_the_loop_when_a_plugin_has_page_hooks_and_says_why(
     build_site: BuildSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(direct_module, "AUTO_DIRECT_PAGES", 3)
-    monkeypatch.setattr(build_module, "AUTO_DIRECT_PAGES", 3)
+    auto_range(monkeypatch, 3)
     (tmp_path / "hooks.py").write_text(HOOK_FILE, encoding="utf-8")
     site = build_site(THREE, extra={"hooks": [str(tmp_path / "hooks.py")]})
     assert not direct_used(site)
@@ -477,10 +482,7 @@ def test_auto_keeps_a_large_site_in_the_loop_when_a_plugin_has_page_hooks_and_sa
 def test_auto_keeps_a_very_large_site_in_the_loop_for_memory_and_says_so(
     build_site: BuildSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(direct_module, "AUTO_DIRECT_PAGES", 1)
-    monkeypatch.setattr(build_module, "AUTO_DIRECT_PAGES", 1)
-    monkeypatch.setattr(direct_module, "AUTO_DIRECT_MAX_PAGES", 2)
-    monkeypatch.setattr(build_module, "AUTO_DIRECT_MAX_PAGES", 2)
+    auto_range(monkeypatch, 1, 2)
     site = build_site(THREE)
     assert not direct_used(site)
     notes = [m for m in site.messages(logging.INFO) if "pipeline: auto" in m]
@@ -493,8 +495,7 @@ def test_auto_keeps_a_very_large_site_in_the_loop_for_memory_and_says_so(
 def test_direct_is_used_on_a_very_large_site_when_asked_for(
     build_site: BuildSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(direct_module, "AUTO_DIRECT_MAX_PAGES", 2)
-    monkeypatch.setattr(build_module, "AUTO_DIRECT_MAX_PAGES", 2)
+    auto_range(monkeypatch, 1, 2)
     assert direct_used(build_site(THREE, plugin={"pipeline": "direct"}))
 
 
