@@ -20,7 +20,7 @@ import pickle
 import signal
 import tempfile
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Generic, NoReturn, TypeVar, cast
 
 from mkdocs_quicktakes.speed.workers import fork_is_safe
 
@@ -130,31 +130,51 @@ class ForkedWork(Generic[R]):
         self._children = []
 
 
-def _fork(share: Sequence[T], work: Callable[[Sequence[T]], R], noun: str) -> _Child | None:
+def fork_with_file(child: Callable[[int], object]) -> tuple[int, int] | None:
+    """Fork a process that runs ``child`` on an unlinked temporary file, then exits.
+
+    ``child`` gets the file's descriptor and writes its results there; the child process never
+    collects garbage (its pages of memory stay shared) and ends with ``os._exit``: status 0 when
+    ``child`` returned, 1 when it raised.
+
+    Returns:
+        The child's pid and the caller's own descriptor of the file (to close when done), or
+        ``None`` when no process could be forked.
+    """
     with tempfile.TemporaryFile() as file:
         try:
             pid = os.fork()
         except OSError:  # no process to spare: the caller does the work itself
             return None
         if pid == 0:
-            _work_and_exit(share, work, file.fileno())
-        return _Child(pid, os.dup(file.fileno()), f"{len(share)} {noun}")
+            _run_and_exit(child, file.fileno())
+        return pid, os.dup(file.fileno())
 
 
-def _work_and_exit(share: Sequence[T], work: Callable[[Sequence[T]], R], file: int) -> None:
+def _run_and_exit(child: Callable[[int], object], file: int) -> NoReturn:
     # os._exit, whatever happens: the child must never run the build's cleanup, atexit handlers
-    # or exception reporting. Without a result in the file the parent reports the child failed.
+    # or exception reporting.
     status = 1
     try:
         gc.disable()
-        try:
-            outcome: tuple[bool, object] = (True, work(share))
-        except Exception as error:  # told to the parent, which fails the build with it
-            outcome = (False, f"{type(error).__name__}: {error}")
-        os.pwrite(file, pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL), 0)
+        child(file)
         status = 0
     finally:
         os._exit(status)
+
+
+def _fork(share: Sequence[T], work: Callable[[Sequence[T]], R], noun: str) -> _Child | None:
+    forked = fork_with_file(lambda file: _write_outcome(share, work, file))
+    return None if forked is None else _Child(*forked, f"{len(share)} {noun}")
+
+
+def _write_outcome(share: Sequence[T], work: Callable[[Sequence[T]], R], file: int) -> None:
+    # Without an outcome in the file the parent reports that the child failed.
+    try:
+        outcome: tuple[bool, object] = (True, work(share))
+    except Exception as error:  # told to the parent, which fails the build with it
+        outcome = (False, f"{type(error).__name__}: {error}")
+    os.pwrite(file, pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL), 0)
 
 
 def _read_outcome(file: int) -> tuple[bool, object] | None:

@@ -19,9 +19,9 @@ import gc
 import multiprocessing
 import os
 import pickle
-import tempfile
 from typing import TYPE_CHECKING, Generic, TypeVar
 
+from mkdocs_quicktakes.speed.forks import fork_with_file
 from mkdocs_quicktakes.speed.workers import fork_is_safe
 
 if TYPE_CHECKING:
@@ -59,23 +59,23 @@ class Lookahead(Generic[K, V]):
         if not fork_is_safe():
             return None
         reader, writer = multiprocessing.Pipe(duplex=False)
-        with tempfile.TemporaryFile() as file:
-            # Frozen objects are left alone by the garbage collector, which the child never runs.
-            gc.freeze()
-            try:
-                pid = os.fork()
-            except OSError:  # no process to spare: the build computes everything itself
-                gc.unfreeze()
-                reader.close()
-                writer.close()
-                return None
-            if pid == 0:  # the child
-                gc.disable()
-                reader.close()
-                _compute_and_exit(keys, compute, writer, file.fileno())
+
+        def child(file: int) -> None:
+            reader.close()
+            _compute(keys, compute, writer, file)
+
+        # Frozen objects are left alone by the garbage collector, which the child never runs.
+        gc.freeze()
+        try:
+            forked = fork_with_file(child)
+        finally:
             gc.unfreeze()
-            writer.close()
-            return cls(pid, reader, os.dup(file.fileno()), frozenset(keys))
+        writer.close()
+        if forked is None:  # no process to spare: the build computes everything itself
+            reader.close()
+            return None
+        pid, file = forked
+        return cls(pid, reader, file, frozenset(keys))
 
     @property
     def pid(self) -> int:
@@ -110,23 +110,18 @@ class Lookahead(Generic[K, V]):
         self.close()
 
 
-def _compute_and_exit(
-    keys: Sequence[K], compute: Callable[[K], V], notices: Connection, file: int
-) -> None:
-    # os._exit, whatever happens: the child must never run the build's cleanup, atexit handlers
-    # or exception reporting. An error ends the stream early; the parent computes the rest.
-    status = 1
-    try:
-        size = max(1, -(-len(keys) // _NOTICES))
-        offset = 0
-        for first in range(0, len(keys), size):
-            data = pickle.dumps(
-                [(key, compute(key)) for key in keys[first : first + size]],
-                protocol=pickle.HIGHEST_PROTOCOL,
-            )
-            os.pwrite(file, data, offset)
-            notices.send((offset, len(data)))
-            offset += len(data)
-        status = 0
-    finally:
-        os._exit(status)
+def _compute(keys: Sequence[K], compute: Callable[[K], V], notices: Connection, file: int) -> None:
+    """In the child: the values of ``keys``, written in batches, each place sent as a notice.
+
+    An error ends the stream early; the parent computes the rest.
+    """
+    size = max(1, -(-len(keys) // _NOTICES))
+    offset = 0
+    for first in range(0, len(keys), size):
+        data = pickle.dumps(
+            [(key, compute(key)) for key in keys[first : first + size]],
+            protocol=pickle.HIGHEST_PROTOCOL,
+        )
+        os.pwrite(file, data, offset)
+        notices.send((offset, len(data)))
+        offset += len(data)
