@@ -42,7 +42,6 @@ from conftest import (
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from mkdocs_quicktakes.build import build as build_module
 from mkdocs_quicktakes.build import direct as direct_module
 from mkdocs_quicktakes.build.direct import DirectPages
 from mkdocs_quicktakes.speed.page_store import PageStore
@@ -446,10 +445,9 @@ def direct_used(site: Site) -> bool:
 
 
 def auto_range(monkeypatch: pytest.MonkeyPatch, low: int, high: int = 30_000) -> None:
-    """The sizes at which ``pipeline: auto`` chooses direct, in both modules that read them."""
-    for module in (direct_module, build_module):
-        monkeypatch.setattr(module, "AUTO_DIRECT_PAGES", low)
-        monkeypatch.setattr(module, "AUTO_DIRECT_MAX_PAGES", high)
+    """The sizes at which ``pipeline: auto`` chooses direct."""
+    monkeypatch.setattr(direct_module, "AUTO_DIRECT_PAGES", low)
+    monkeypatch.setattr(direct_module, "AUTO_DIRECT_MAX_PAGES", high)
 
 
 def test_auto_keeps_a_small_site_in_mkdocs_page_loop(build_site: BuildSite) -> None:

@@ -29,11 +29,8 @@ from mkdocs_quicktakes.answer.render import (
     toc_title,
 )
 from mkdocs_quicktakes.build.direct import (
-    AUTO_DIRECT_MAX_PAGES,
-    AUTO_DIRECT_PAGES,
     DirectPages,
     direct_workers,
-    other_page_hooks,
     uses_direct,
 )
 from mkdocs_quicktakes.build.pages import HubPage, QuickTakePage
@@ -338,22 +335,10 @@ class Build:
 
     def wants_direct(self, config: MkDocsConfig, *, plugin: object) -> bool:
         """Whether this build uses the direct pipeline (option ``pipeline``)."""
-        pipeline = self.options.pipeline
-        if uses_direct(pipeline, len(self.takes), config, plugin):
-            return True
-        pages = len(self.takes)
-        if pipeline == "auto" and pages > AUTO_DIRECT_MAX_PAGES:
-            self.report.note(
-                f"pipeline: auto: the {pages} Q&A pages go through MkDocs' page loop, which "
-                "needs less memory than pipeline: direct on a site this large"
-            )
-        elif pipeline == "auto" and pages >= AUTO_DIRECT_PAGES:
-            hooks = ", ".join(other_page_hooks(config, plugin))
-            self.report.note(
-                f"pipeline: auto: the Q&A pages go through MkDocs' page loop, as the page hooks "
-                f"of {hooks} must run on them; pipeline: direct builds them faster without"
-            )
-        return False
+        direct, why_not = uses_direct(self.options.pipeline, len(self.takes), config, plugin)
+        if why_not:
+            self.report.note(why_not)
+        return direct
 
     def take_out_direct(
         self, files: Files, config: MkDocsConfig, *, plugin: object, store: PageStore | None

@@ -417,16 +417,31 @@ class DirectPages:
         return _hooks_run(self.config, self._plugin)
 
 
-def uses_direct(option: str, pages: int, config: MkDocsConfig, plugin: object) -> bool:
-    """Whether the option ``pipeline`` means the direct pipeline for this build.
+def uses_direct(option: str, pages: int, config: MkDocsConfig, plugin: object) -> tuple[bool, str]:
+    """Whether the option ``pipeline`` means the direct pipeline for this build, and why not.
 
     ``auto`` means it from :data:`AUTO_DIRECT_PAGES` to :data:`AUTO_DIRECT_MAX_PAGES` Q&A pages,
     unless another enabled plugin has page hooks, which would not run on those pages.
+
+    Returns:
+        The answer, and a note for the INFO level when ``auto`` keeps a site of
+        :data:`AUTO_DIRECT_PAGES` pages or more in MkDocs' page loop (else ``""``).
     """
     if option != "auto":
-        return option == "direct"
-    sized = AUTO_DIRECT_PAGES <= pages <= AUTO_DIRECT_MAX_PAGES
-    return sized and not other_page_hooks(config, plugin)
+        return option == "direct", ""
+    if pages < AUTO_DIRECT_PAGES:
+        return False, ""
+    if pages > AUTO_DIRECT_MAX_PAGES:
+        return False, (
+            f"pipeline: auto: the {pages} Q&A pages go through MkDocs' page loop, which needs "
+            "less memory than pipeline: direct on a site this large"
+        )
+    if hooks := other_page_hooks(config, plugin):
+        return False, (
+            f"pipeline: auto: the Q&A pages go through MkDocs' page loop, as the page hooks of "
+            f"{', '.join(hooks)} must run on them; pipeline: direct builds them faster without"
+        )
+    return True, ""
 
 
 def other_page_hooks(config: MkDocsConfig, plugin: object) -> list[str]:
