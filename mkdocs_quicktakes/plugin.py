@@ -44,6 +44,8 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         # What outlives rebuilds of `mkdocs serve`: each message below is given once a session.
         self._serving = False
         self._hint_dirty = False
+        self._cleaning = False
+        """``mkdocs serve`` without ``--dirty``: MkDocs empties site_dir before each rebuild."""
         self._search_warned = False
         self._kept_pagefind = KeptPagefindBundle()
 
@@ -54,6 +56,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         """
         self._serving = command == "serve"
         self._hint_dirty = self._serving and not dirty
+        self._cleaning = self._serving and not dirty
         self._search_warned = False
 
     def on_shutdown(self) -> None:
@@ -84,6 +87,8 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         same bytes and settings.
         """
         self.speed.close()
+        if self._cleaning:  # the pages kept in place, out of the way of MkDocs' cleaning
+            self.speed.pages.set_aside(config.site_dir)
         if self.build is None:
             return
         if self.build.settings.uses_pagefind:
@@ -188,6 +193,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
     def _on_post_build(self, *, config: MkDocsConfig) -> None:
         """End the build with one summary of its problems, and write the report file if asked."""
         self.speed.close()
+        self.speed.pages.drop_aside()  # pages set aside that this build did not take back
         if self.build is None:
             return
         if not self._serving:
@@ -200,6 +206,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         """Stop the processes working ahead of the build when it fails."""
         self.speed.close()
+        self.speed.pages.drop_aside()
         if self.build is not None:
             self.build.stop_direct()
 

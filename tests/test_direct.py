@@ -44,6 +44,7 @@ from mkdocs.exceptions import Abort
 
 from mkdocs_quicktakes.build import direct as direct_module
 from mkdocs_quicktakes.build.direct import DirectPages
+from mkdocs_quicktakes.speed import stamps
 from mkdocs_quicktakes.speed.page_store import PageStore
 
 if TYPE_CHECKING:
@@ -288,7 +289,7 @@ def test_a_worker_that_dies_fails_the_build_with_a_clear_message(
 
 # -- mkdocs serve: the store of unchanged pages ----------------------------------------------
 
-COPIED = re.compile(r"(\d+) copied unchanged from the store")
+COPIED = re.compile(r"(\d+) taken unchanged from the store \((\d+) of them left in place\)")
 
 
 def related_to(n: int, title: str) -> dict[str, Any]:
@@ -321,6 +322,10 @@ class Served:
         self.write_pages(served_pages())
         self.options: dict[str, Any] = dict(DIRECT)
         self.builds = 0
+        self.left = 0
+        """How many Q&A pages the last rebuild left in place in site_dir."""
+        self.extra: dict[str, Any] = {}
+        """More settings of mkdocs.yml."""
 
     def template(self, mark: str) -> None:
         main = '{% extends "base.html" %}{% block footer %}<p>' + mark + "</p>{% endblock %}"
@@ -339,6 +344,7 @@ class Served:
             "theme": {"name": "mkdocs", "custom_dir": str(self.custom)},
             "plugins": ["search", {"quicktakes": self.options}],
             "site_dir": site_dir,
+            **self.extra,
         }
         path = self.root / f"mkdocs-{site_dir}.yml"
         path.write_text(json.dumps(config), encoding="utf-8")
@@ -351,8 +357,9 @@ class Served:
             load_config(str(self.config())).plugins.on_startup(command="serve", dirty=False)
         self.builds += 1
         site = build_config_file(self.config(), command=None)
-        copied = [COPIED.search(m) for m in site.messages(logging.INFO)]
-        return site, sum(int(m.group(1)) for m in copied if m)
+        copied = [m for m in map(COPIED.search, site.messages(logging.INFO)) if m]
+        self.left = sum(int(m.group(2)) for m in copied)
+        return site, sum(int(m.group(1)) for m in copied)
 
     def fresh(self) -> dict[str, bytes]:
         """Every output file of a new build of the same sources, by a new plugin object."""
@@ -414,16 +421,90 @@ CHANGES: dict[str, tuple[Callable[[Served], None], int, str, str]] = {
 }
 
 
+@pytest.mark.parametrize("later", [False, True], ids=["at once", "later"])
 @pytest.mark.parametrize("change", list(CHANGES))
 def test_serve_rebuild_after_a_change_writes_what_a_new_build_writes(
-    served: Served, change: str
+    served: Served, change: str, later: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     edit, expected_copies, page, shown = CHANGES[change]
+    if later:
+        seconds_later(monkeypatch)
     served.rebuild()
     edit(served)
     site, copied = served.rebuild()
     assert copied == expected_copies
+    # At once, some pages may be too recent for their file's times to tell a change: copied.
+    assert served.left == expected_copies if later else served.left <= expected_copies
     assert shown in site.text(f"learn/testing/questions/{page}/index.html")
+    assert outputs(site) == served.fresh()
+
+
+def seconds_later(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on, files look as old as they would a few seconds later (as under serve)."""
+    monkeypatch.setattr(stamps, "_now", lambda: time.time_ns() + 5 * 10**9)
+
+
+def test_serve_rebuild_leaves_unchanged_pages_in_their_files(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seconds_later(monkeypatch)
+    site, _ = served.rebuild()
+    page = site.site_dir / "learn/testing/questions/q0/index.html"
+    inode = page.stat().st_ino
+    site, copied = served.rebuild()
+    assert (copied, served.left) == (3, 3)
+    assert page.stat().st_ino == inode
+    site, copied = served.rebuild()
+    assert (copied, served.left) == (3, 3)
+    assert not (site.site_dir / ".quicktakes-pages").exists()
+    assert outputs(site) == served.fresh()
+
+
+def rewrite_in_place(path: Path) -> None:
+    """Change a byte of a page as a plugin rewriting built pages might, keeping its size and
+    modification time."""
+    times = path.stat()
+    data = path.read_bytes()
+    path.write_bytes(data.replace(b"<p>first</p>", b"<p>FIRST</p>"))
+    os.utime(path, ns=(times.st_atime_ns, times.st_mtime_ns))
+
+
+def test_serve_rebuild_takes_a_page_changed_in_site_dir_from_the_store(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seconds_later(monkeypatch)
+    site, _ = served.rebuild()
+    page = site.site_dir / "learn/testing/questions/q2/index.html"
+    rewrite_in_place(page)
+    (page.parent / "left-over.txt").write_text("not built", encoding="utf-8")
+    monkeypatch.setattr(stamps, "_now", lambda: time.time_ns() + 10 * 10**9)
+    site, copied = served.rebuild()
+    assert (copied, served.left) == (3, 2)
+    assert "<p>first</p>" in site.text("learn/testing/questions/q2/index.html")
+    assert outputs(site) == served.fresh()
+
+
+def test_serve_rebuild_never_leaves_a_page_another_plugin_changed_while_building(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A hooks file that rewrites one built page at the very start of on_post_build, before the
+    # store looks at the pages: the change must be made again, not kept and made twice.
+    hooks = served.root / "hooks.py"
+    hooks.write_text(
+        "from pathlib import Path\n"
+        "from mkdocs.plugins import event_priority\n"
+        "@event_priority(1000)\n"
+        "def on_post_build(config):\n"
+        "    page = Path(config.site_dir, 'learn/testing/questions/q2/index.html')\n"
+        "    page.write_text(page.read_text() + '<!-- once -->')\n",
+        encoding="utf-8",
+    )
+    served.extra = {"hooks": [str(hooks)]}
+    seconds_later(monkeypatch)
+    served.rebuild()
+    site, copied = served.rebuild()
+    assert (copied, served.left) == (3, 2)
+    assert site.text("learn/testing/questions/q2/index.html").count("<!-- once -->") == 1
     assert outputs(site) == served.fresh()
 
 

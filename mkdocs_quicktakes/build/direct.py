@@ -168,6 +168,8 @@ class DirectPages:
         self._keys: dict[str, str] = {}
         """The store key of each direct page, by ``src_uri`` (with a store only)."""
         self._reused: list[tuple[str, StoreNote]] = []
+        self._left: set[str] = set()
+        """The pages the store left in place in ``site_dir``, unchanged since the last build."""
 
     @classmethod
     def take_out(
@@ -230,15 +232,16 @@ class DirectPages:
         """Copy every page the store holds into place; the pages left to render."""
         store = cast("PageStore", self._store)
         site = site_signature(self.config, self._nav, self.pages)
-        todo = []
+        todo, wanted = [], {}
         for file in self.direct:
             key = self._keys[file.src_uri] = self._page_key(site, file)
             note = store.note(key)
             if note is None:
                 todo.append(file)
             else:
-                store.place(key, file.abs_dest_path)
+                wanted[file.abs_dest_path] = key
                 self._reused.append((file.src_uri, note))
+        self._left = store.place_all(wanted)
         store.folder  # noqa: B018 - made here, before the workers fork, who keep pages in it
         return todo
 
@@ -279,13 +282,19 @@ class DirectPages:
         entries: dict[str, SearchEntries] = {}
         written = sum(len(result.written) for result in self._done)
         where = f"{self._workers} worker processes" if self._workers else "the build process"
-        reused = f", {len(self._reused)} copied unchanged from the store" if self._store else ""
+        reused = (
+            f", {len(self._reused)} taken unchanged from the store ({len(self._left)} of them "
+            "left in place)"
+            if self._store
+            else ""
+        )
         self._report.note(
             f"{written} Q&A pages written outside MkDocs' page loop, in {where}{reused}"
         )
         for src_uri, note in self._reused:
             self._report.log(note.problems)
             entries[src_uri] = note.entries
+        placed = [src_uri for src_uri, _ in self._reused]
         for result in self._done:
             for name, level, message in result.records:
                 logging.getLogger(name).log(level, message)
@@ -294,9 +303,12 @@ class DirectPages:
                 self._report.error(f"{src_uri}: the page could not be built: {failure}")
             entries.update(result.entries)
             self._remember(result)
+            placed += result.written
         self._done, self._reused = [], []
         if self._store is not None:
             self._store.prune()
+            paths = {self.files.src_uris[src].abs_dest_path: self._keys[src] for src in placed}
+            self._store.check_in_place(paths, self._left)
         self._merge_search_entries(entries)
 
     def _remember(self, result: ShareResult) -> None:

@@ -11,6 +11,15 @@ page's rendering reported besides its HTML (its search entries, its problems) is
 Kept pages are copied, not linked: a plugin that rewrites built pages in place would otherwise
 change the kept copy too. The folder is removed when ``mkdocs serve`` stops or its process exits;
 one left by a killed process is removed by the next store made.
+
+Most pages need not even be copied. Before MkDocs empties ``site_dir`` for a rebuild,
+:meth:`PageStore.set_aside` moves the folders holding the pages of the last build into a hidden
+folder of ``site_dir`` (MkDocs leaves hidden files alone); :meth:`PageStore.place_all` moves
+them back and removes every file in them but the pages wanted again whose file is exactly the
+one the store checked at the end of the last build: same bytes as its kept copy then, and the same
+device, inode, size and times now (see :mod:`mkdocs_quicktakes.speed.stamps`), so a page changed
+since, in place or not, is copied from the store instead. Three renames and a walk replace a
+folder, a copy and MkDocs' removal for each page.
 """
 
 from __future__ import annotations
@@ -24,8 +33,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mkdocs_quicktakes.speed.stamps import Stamp, file_stamp
+
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from mkdocs_quicktakes.records.model import Problem
 
@@ -44,6 +55,8 @@ class StoreNote:
 
 
 _PREFIX = "quicktakes-pages-"
+ASIDE = ".quicktakes-pages"
+"""The hidden folder of ``site_dir`` holding the last build's pages while MkDocs empties it."""
 
 
 def _remove_orphans() -> None:
@@ -85,6 +98,11 @@ class PageStore:
         self._folder: Path | None = None
         self._notes: dict[str, StoreNote] = {}
         self._used: set[str] = set()
+        self._in_place: dict[str, tuple[str, Stamp]] = {}
+        """The key and stamp of each page file left in ``site_dir``, by its path, as checked at
+        the end of the last build."""
+        self._aside: tuple[str, str] | None = None
+        """``site_dir`` and its hidden folder, while the last build's pages are set aside."""
 
     @property
     def folder(self) -> Path:
@@ -112,6 +130,120 @@ class PageStore:
         os.makedirs(os.path.dirname(dest), exist_ok=True)
         shutil.copyfile(self.path(key), dest)
 
+    def set_aside(self, site_dir: str) -> None:
+        """Move the folders of ``site_dir`` holding pages of the last build to a hidden one.
+
+        Called before MkDocs empties ``site_dir`` (which it does not do to hidden files); a
+        folder that cannot be moved is emptied by MkDocs, and its pages are copied.
+        """
+        self.drop_aside()
+        site_dir = os.path.normpath(site_dir)
+        tops = {_top_folder(path, site_dir) for path in self._in_place} - {""}
+        if not tops:
+            return
+        aside = os.path.join(site_dir, ASIDE)
+        shutil.rmtree(aside, ignore_errors=True)
+        try:
+            os.mkdir(aside)
+        except OSError:
+            return
+        self._aside = (site_dir, aside)
+        for top in tops:
+            try:
+                os.rename(os.path.join(site_dir, top), os.path.join(aside, top))
+            except OSError:
+                continue
+
+    def place_all(self, pages: Mapping[str, str]) -> set[str]:
+        """Put each page ``path: key`` in place: left as it is when unchanged, else copied.
+
+        Everything set aside that is not such a page is removed, as MkDocs would have.
+
+        Returns:
+            The paths of the pages left in place.
+        """
+        wanted = {os.path.normpath(path): key for path, key in pages.items()}
+        left = self._put_back(wanted) if self._aside else self._unchanged_in_place(wanted)
+        for path, key in wanted.items():
+            if path not in left:
+                self.place(key, path)
+        return left
+
+    def check_in_place(self, pages: Mapping[str, str], left: set[str]) -> None:
+        """Note the pages ``path: key`` now in ``site_dir``, at the end of a build.
+
+        A page ``left`` in place keeps its stamp; a page written or copied is first compared
+        with its kept copy, so what another plugin changed in it is never left in place.
+        """
+        before, self._in_place = self._in_place, {}
+        for path, key in pages.items():
+            path = os.path.normpath(path)
+            stamp = file_stamp(path)
+            if stamp is None:
+                continue
+            if path in left:
+                if before.get(path) != (key, stamp):
+                    continue
+            elif not _same_bytes(path, self.path(key)):
+                continue
+            self._in_place[path] = (key, stamp)
+
+    def drop_aside(self) -> None:
+        """Remove what is still set aside (a build that did not take its pages back)."""
+        if self._aside is not None:
+            shutil.rmtree(self._aside[1], ignore_errors=True)
+            self._aside = None
+
+    def _unchanged_in_place(self, wanted: Mapping[str, str]) -> set[str]:
+        """The pages of ``wanted`` unchanged where the last build left them (``--dirty``)."""
+        return {path for path, key in wanted.items() if self._is_unchanged(path, key)}
+
+    def _is_unchanged(self, path: str, key: str | None) -> bool:
+        return key is not None and self._in_place.get(path) == (key, file_stamp(path))
+
+    def _put_back(self, wanted: Mapping[str, str]) -> set[str]:
+        """Move the folders set aside back; remove all in them but the unchanged pages wanted."""
+        site_dir, aside = self._aside or ("", "")
+        left: set[str] = set()
+        for top in os.listdir(aside):
+            target = os.path.join(site_dir, top)
+            if os.path.lexists(target):
+                continue  # something was written there since MkDocs emptied site_dir
+            try:
+                os.rename(os.path.join(aside, top), target)
+            except OSError:
+                continue
+            left |= self._prune(target, wanted)
+        self.drop_aside()
+        return left
+
+    def _prune(self, folder: str, wanted: Mapping[str, str]) -> set[str]:
+        """Remove all under ``folder`` but the unchanged pages of ``wanted``; the pages left.
+
+        Folders left empty are removed too, as a new build would not have them.
+        """
+        left: set[str] = set()
+        removed: set[str] = set()
+        for parent, folders, names in os.walk(folder, topdown=False):
+            keep = False
+            for name in folders:
+                path = os.path.join(parent, name)
+                if os.path.islink(path):
+                    os.unlink(path)
+                elif path not in removed:
+                    keep = True
+            for name in names:
+                path = os.path.join(parent, name)
+                if self._is_unchanged(path, wanted.get(path)):
+                    left.add(path)
+                    keep = True
+                else:
+                    os.unlink(path)
+            if not keep:
+                os.rmdir(parent)
+                removed.add(parent)
+        return left
+
     def keep_file(self, key: str, source: str) -> None:
         """Keep a copy of the page file ``source`` under ``key``; safe to call from a worker."""
         target = self.path(key)
@@ -134,8 +266,28 @@ class PageStore:
 
     def close(self) -> None:
         """Remove the folder and forget every page."""
+        self.drop_aside()
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
         self._folder = None
         self._notes = {}
         self._used = set()
+        self._in_place = {}
+
+
+def _same_bytes(first: str | Path, second: str | Path) -> bool:
+    """Whether two files hold the same bytes (``False`` if either cannot be read)."""
+    try:
+        if os.path.getsize(first) != os.path.getsize(second):
+            return False
+        with open(first, "rb") as one, open(second, "rb") as other:
+            return one.read() == other.read()
+    except OSError:
+        return False
+
+
+def _top_folder(path: str, site_dir: str) -> str:
+    """The folder of ``site_dir`` that holds ``path`` (``""``: none, or not under it)."""
+    relative = os.path.relpath(path, site_dir)
+    top, separator, _ = relative.partition(os.sep)
+    return top if separator and top not in (os.curdir, os.pardir) else ""
