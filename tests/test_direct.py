@@ -291,6 +291,8 @@ def test_a_worker_that_dies_fails_the_build_with_a_clear_message(
 
 COPIED = re.compile(r"(\d+) taken unchanged from the store \((\d+) of them left in place\)")
 
+HUBS = re.compile(r"hub pages: (\d+), (\d+) of them from the store")
+
 
 def related_to(n: int, title: str) -> dict[str, Any]:
     return {"id": 100 + n, "title": title, "url": f"/learn/testing/questions/q{n}"}
@@ -324,6 +326,9 @@ class Served:
         self.builds = 0
         self.left = 0
         """How many Q&A pages the last rebuild left in place in site_dir."""
+        self.hubs = (0, 0)
+        """How many hub pages the plugin rendered itself in the last rebuild, and how many of
+        them came from the store."""
         self.extra: dict[str, Any] = {}
         """More settings of mkdocs.yml."""
 
@@ -359,6 +364,8 @@ class Served:
         site = build_config_file(self.config(), command=None)
         copied = [m for m in map(COPIED.search, site.messages(logging.INFO)) if m]
         self.left = sum(int(m.group(2)) for m in copied)
+        hubs = [m for m in map(HUBS.search, site.messages(logging.INFO)) if m]
+        self.hubs = (int(hubs[0].group(1)), int(hubs[0].group(2))) if hubs else (0, 0)
         return site, sum(int(m.group(1)) for m in copied)
 
     def fresh(self) -> dict[str, bytes]:
@@ -500,12 +507,52 @@ def test_serve_rebuild_never_leaves_a_page_another_plugin_changed_while_building
         encoding="utf-8",
     )
     served.extra = {"hooks": [str(hooks)]}
+    served.options["workers"] = 1  # as under `mkdocs serve`: rendered in the build process
     seconds_later(monkeypatch)
     served.rebuild()
     site, copied = served.rebuild()
     assert (copied, served.left) == (3, 2)
     assert site.text("learn/testing/questions/q2/index.html").count("<!-- once -->") == 1
     assert outputs(site) == served.fresh()
+
+
+@pytest.mark.parametrize(
+    ("change", "from_store", "hub", "shown"),
+    [
+        ("a question's title", 1, "learn/testing/index.html", "Edited?"),
+        ("a new question", 0, "learn/testing/index.html", "A new one?"),
+        ("nothing", 2, "learn/index.html", "Testing"),
+    ],
+)
+def test_serve_rebuild_takes_from_the_store_only_the_hubs_that_show_the_same(
+    served: Served, change: str, from_store: int, hub: str, shown: str
+) -> None:
+    served.rebuild()
+    if change == "a question's title":
+        edit_q2(served)
+    elif change == "a new question":
+        served.write_pages({"q3.md": quicktake(id=103, title="A new one?", url=QUESTIONS + "q3")})
+    site, _ = served.rebuild()
+    # The subject's hub lists its questions; the subjects index, the subjects and their counts.
+    assert served.hubs == (2, from_store)
+    assert shown in site.text(hub)
+    assert outputs(site) == served.fresh()
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_serve_renders_the_hubs_itself_byte_for_byte_as_mkdocs_does(
+    site_of: SiteOf, theme: str, tmp_path: Path
+) -> None:
+    expected = outputs(site_of("example", theme, "mkdocs"))
+    forget_plugins()
+    site = build_config_file(example_config(tmp_path, theme, DIRECT), command="serve")
+    forget_plugins()
+    hubs = [m for m in map(HUBS.search, site.messages(logging.INFO)) if m]
+    assert len(hubs) == 1
+    assert int(hubs[0].group(1)) > 1
+    found = outputs(site)
+    assert sorted(found) == sorted(expected)
+    assert [path for path in expected if found[path] != expected[path]] == []
 
 
 def test_serve_stopping_removes_the_store(served: Served) -> None:

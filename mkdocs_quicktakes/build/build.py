@@ -86,6 +86,7 @@ if TYPE_CHECKING:
     from mkdocs_quicktakes.html.head import HeadTags
     from mkdocs_quicktakes.html.hubs import LinkView
     from mkdocs_quicktakes.html.views import RelatedView
+    from mkdocs_quicktakes.records.dates import DateValue
     from mkdocs_quicktakes.records.model import Problem, QuickTake
     from mkdocs_quicktakes.records.report import Logger
     from mkdocs_quicktakes.site.catalog import HubPage as Hub
@@ -126,6 +127,8 @@ class Build:
         self.feeds_linked = False
         """Whether feeds are written this build, so pages may link to them."""
         self._hub_views: dict[str, HubView | SubjectsView] = {}
+        self._newest: dict[str, DateValue | None] = {}
+        """The newest date of each subject's questions (``""``: of all), by subject key."""
         self._answer_texts: dict[str, str] = {}
         self._page_work: dict[str, PageWork] = {}
         self.direct: DirectPages | None = None
@@ -356,6 +359,7 @@ class Build:
             report=self.report,
             store=store,
             site_links=self.site_links,
+            hub_inputs=self.hub_inputs,
         )
 
     # -- on_nav ---------------------------------------------------------------------------------
@@ -370,9 +374,24 @@ class Build:
             file = files.get_file_from_path(path.lstrip("/"))
             if file is not None and isinstance(file.page, QuickTakePage | HubPage):
                 file.page.title = title
+        if self.direct is not None:
+            for file in self.direct.hubs:
+                self._populate_hub(file.page)
         self._add_nav_section(nav, files)
         if self.direct is not None:
             self.direct.nav = nav  # the direct pages print it as MkDocs' pages do
+
+    def _populate_hub(self, page: Page | None) -> None:
+        """What MkDocs' page loop would give a hub before any page is built: title and date.
+
+        For the hubs the plugin renders itself (``pipeline: direct`` under ``mkdocs serve``),
+        which other pages name in the nav.
+        """
+        if isinstance(page, HubPage):
+            page.read_own_meta()
+            page.markdown = ""
+            self._set_hub_meta(page)
+            page.present_anchor_ids = set()
 
     def _add_nav_section(self, nav: Navigation, files: Files) -> None:
         """Add the hubs under one section, unless the user's ``nav:`` already places them."""
@@ -424,9 +443,11 @@ class Build:
         # text and in attributes (readthedocs' Previous/Next buttons have title="...").
         page.meta["title"] = escape(hub_title(hub, self.catalog, self.settings.labels))
         page.meta["template"] = HUB_TEMPLATE if hub.subject_key else SUBJECTS_TEMPLATE
-        subject = self.catalog.subject_by_key(hub.subject_key)
-        entries = subject.entries if subject else self.catalog.entries
-        newest = newest_date(entry.take for entry in entries)
+        if hub.subject_key not in self._newest:  # once per subject, not per page of its hub
+            subject = self.catalog.subject_by_key(hub.subject_key)
+            entries = subject.entries if subject else self.catalog.entries
+            self._newest[hub.subject_key] = newest_date(entry.take for entry in entries)
+        newest = self._newest[hub.subject_key]
         if newest is not None and (lastmod := sitemap_date(newest)):
             page.update_date = lastmod
 
@@ -519,6 +540,13 @@ class Build:
             labels = self.settings.labels
             feeds = feed_links(subject, entry.url, site_name=self.site_name, labels=labels)
         return related, crumbs, feeds
+
+    def hub_inputs(self, page: HubPage, config: MkDocsConfig) -> tuple[object, ...]:
+        """What a hub shows beyond what every page does: for its key in the page store.
+
+        Its title and the template it asks for, its template context and its head tags.
+        """
+        return (page.meta, page.update_date, self._hub_view(page.hub), self._hub_head(page, config))
 
     def _hub_view(self, hub: Hub) -> HubView | SubjectsView:
         """The template context of a hub page or of the subjects index, made once per build.

@@ -29,7 +29,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from mkdocs.utils import write_file
 
-from mkdocs_quicktakes.build.pages import QuickTakePage
+from mkdocs_quicktakes.build.pages import HubPage, QuickTakePage
 from mkdocs_quicktakes.records.dates import sitemap_date
 from mkdocs_quicktakes.speed.forks import ForkedWork, WorkerDied
 from mkdocs_quicktakes.speed.page_store import PageStore, StoreNote, store_key
@@ -148,10 +148,13 @@ class DirectPages:
         report: Report,
         store: PageStore | None = None,
         site_links: Callable[[QuickTake], object] = repr,
+        hub_inputs: Callable[[HubPage, MkDocsConfig], object] | None = None,
     ):
         self.files = files
         self.config = config
         self.direct: list[File] = [f for f in files if isinstance(f, DirectFile)]
+        """The pages rendered here: Q&A pages and, under ``mkdocs serve``, hubs."""
+        self.hubs = [f for f in self.direct if isinstance(f.page, HubPage)]
         self.pages = _all_pages(files)
         """Every documentation page as MkDocs would list them with the Q&A pages: the
         ``pages`` of the templates (the sitemap lists these)."""
@@ -165,6 +168,7 @@ class DirectPages:
         """Where each page of MkDocs' loop starts in each search index, by plugin and page."""
         self._store = store
         self._site_links = site_links
+        self._hub_inputs = hub_inputs
         self._keys: dict[str, str] = {}
         """The store key of each direct page, by ``src_uri`` (with a store only)."""
         self._reused: list[tuple[str, StoreNote]] = []
@@ -182,14 +186,22 @@ class DirectPages:
         report: Report,
         store: PageStore | None = None,
         site_links: Callable[[QuickTake], object] = repr,
+        hub_inputs: Callable[[HubPage, MkDocsConfig], object] | None = None,
     ) -> DirectPages:
         """Take every Q&A page the plugin can render alone out of MkDocs' page loop.
 
         With a ``store`` (``mkdocs serve``), a page whose inputs are unchanged since it was last
-        written is copied from it; ``site_links(take)`` gives the links to other pages a page
-        shows, which are among those inputs.
+        written is taken from it; ``site_links(take)`` gives the links to other pages a page
+        shows, which are among those inputs. The hubs are then taken out of the loop too,
+        unless other plugins have page hooks: ``hub_inputs(page, config)`` gives what a hub
+        shows (its view and head tags), the inputs of its key.
         """
         listed = user_nav_paths(config.nav)
+        skipped = other_page_hooks(config, plugin)
+        if store is not None and not skipped:
+            for file in files:
+                if isinstance(file.page, HubPage):
+                    file.__class__ = DirectFile
         for src_uri, read in reads.items():
             file = files.src_uris[src_uri]
             page = file.page
@@ -200,8 +212,8 @@ class DirectPages:
             take = page.read.take
             if take is not None and take.date is not None and (lastmod := sitemap_date(take.date)):
                 page.update_date = lastmod  # the sitemap's lastmod, as on_page_markdown sets
-        direct = cls(files, config, plugin, report, store, site_links)
-        if direct.direct and (skipped := other_page_hooks(config, plugin)):
+        direct = cls(files, config, plugin, report, store, site_links, hub_inputs)
+        if direct.direct and skipped:
             report.note(
                 f"pipeline: direct: the page hooks of {', '.join(skipped)} do not run on the "
                 f"{len(direct.direct)} Q&A pages the plugin renders itself (pipeline: mkdocs "
@@ -247,6 +259,9 @@ class DirectPages:
 
     def _page_key(self, site: str, file: File) -> str:
         """Everything a page's output depends on beyond the site's: its record, answer, links."""
+        if isinstance(file.page, HubPage) and self._hub_inputs is not None:
+            shown = repr(self._hub_inputs(file.page, self.config))
+            return store_key((site, file.src_uri, file.dest_uri, file.url, shown))
         page = cast(QuickTakePage, file.page)
         read, take = page.read, page.read.take
         finished = read.rendered.finished if read.rendered else None
@@ -280,16 +295,11 @@ class DirectPages:
         if not self.direct:
             return
         entries: dict[str, SearchEntries] = {}
-        written = sum(len(result.written) for result in self._done)
+        hubs = {file.src_uri for file in self.hubs}
+        written = sum(len(set(result.written) - hubs) for result in self._done)
         where = f"{self._workers} worker processes" if self._workers else "the build process"
-        reused = (
-            f", {len(self._reused)} taken unchanged from the store ({len(self._left)} of them "
-            "left in place)"
-            if self._store
-            else ""
-        )
         self._report.note(
-            f"{written} Q&A pages written outside MkDocs' page loop, in {where}{reused}"
+            f"{written} Q&A pages written outside MkDocs' page loop, in {where}{self._reuse_note()}"
         )
         for src_uri, note in self._reused:
             self._report.log(note.problems)
@@ -310,6 +320,22 @@ class DirectPages:
             paths = {self.files.src_uris[src].abs_dest_path: self._keys[src] for src in placed}
             self._store.check_in_place(paths, self._left)
         self._merge_search_entries(entries)
+
+    def _reuse_note(self) -> str:
+        """How many pages came from the store, for the note of :meth:`finish`."""
+        if self._store is None:
+            return ""
+        hubs = {file.src_uri for file in self.hubs}
+        taken = len([src_uri for src_uri, _ in self._reused if src_uri not in hubs])
+        left = {self.files.src_uris[src_uri].abs_dest_path for src_uri in hubs}
+        note = (
+            f", {taken} taken unchanged from the store ({len(self._left - left)} of them left "
+            "in place)"
+        )
+        if self.hubs:
+            hubs_taken = len(self._reused) - taken
+            note += f"; hub pages: {len(self.hubs)}, {hubs_taken} of them from the store"
+        return note
 
     def _remember(self, result: ShareResult) -> None:
         """Note in the store what each page written reported, beside the page kept there."""
@@ -364,7 +390,7 @@ class DirectPages:
         with _collected(result, self._report):
             for file in share:
                 page = file.page
-                if not isinstance(page, QuickTakePage):
+                if not isinstance(page, QuickTakePage | HubPage):
                     continue
                 marks = {name: len(entries) for name, entries in lists.items()}
                 try:
@@ -380,7 +406,7 @@ class DirectPages:
                     result.entries[file.src_uri] = found
         return result
 
-    def _render_page(self, page: QuickTakePage) -> None:
+    def _render_page(self, page: QuickTakePage | HubPage) -> None:
         """MkDocs' ``_populate_page`` and ``_build_page``, with the hooks of :meth:`_allowed`."""
         config, files = self.config, self.files
         config._current_page = page
@@ -519,7 +545,8 @@ def _cut(entries: list[Any], mark: int) -> list[Any]:
 def _forget_page(page: Page) -> None:
     """Drop what rendering gave the page: a worker keeps nothing of the pages it wrote."""
     page.content = None
-    page.markdown = None
+    if not isinstance(page, HubPage):  # a hub's title, in the nav of the next pages, needs it
+        page.markdown = None
 
 
 class _collected:

@@ -98,3 +98,7 @@ class HubPage(Page):
     def __init__(self, file: File, config: MkDocsConfig, hub: Hub) -> None:
         super().__init__(None, file, config)
         self.hub = hub
+
+    def read_own_meta(self) -> None:
+        """What ``read_source`` gives a hub, whose file is empty: no meta (the plugin sets it)."""
+        self.meta = {}
