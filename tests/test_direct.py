@@ -42,8 +42,10 @@ from conftest import (
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
+from mkdocs_quicktakes.build import build as build_module
 from mkdocs_quicktakes.build import direct as direct_module
 from mkdocs_quicktakes.build.direct import DirectPages
+from mkdocs_quicktakes.records import source as source_module
 from mkdocs_quicktakes.speed import stamps
 from mkdocs_quicktakes.speed.page_store import PageStore
 
@@ -553,6 +555,33 @@ def test_serve_renders_the_hubs_itself_byte_for_byte_as_mkdocs_does(
     found = outputs(site)
     assert sorted(found) == sorted(expected)
     assert [path for path in expected if found[path] != expected[path]] == []
+
+
+def test_serve_rebuild_reads_no_unchanged_file_and_every_changed_one(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seconds_later(monkeypatch)
+    served.rebuild()
+    read: list[str] = []
+
+    def counted(path: Path, src_uri: str) -> tuple[bytes | None, object]:
+        read.append(src_uri)
+        return source_module.read_bytes(path, src_uri)
+
+    monkeypatch.setattr(build_module, "read_bytes", counted)
+    served.rebuild()
+    assert read == []
+    # An edit that keeps the file's size and modification time: its change time tells.
+    source = served.root / "docs" / "q2.md"
+    times = source.stat()
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("Question 2?", "Question 9?"), encoding="utf-8")
+    os.utime(source, ns=(times.st_atime_ns, times.st_mtime_ns))
+    assert source.stat().st_size == times.st_size
+    site, _ = served.rebuild()
+    assert sorted(set(read)) == ["q2.md"]
+    assert "Question 9?" in site.text("learn/testing/questions/q2/index.html")
+    assert outputs(site) == served.fresh()
 
 
 def test_serve_stopping_removes_the_store(served: Served) -> None:

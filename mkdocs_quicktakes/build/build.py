@@ -69,6 +69,7 @@ from mkdocs_quicktakes.site.permalinks import Move, assign_dests, url_for_dest
 from mkdocs_quicktakes.site.reading import ReadResult, ReadSettings, unreadable
 from mkdocs_quicktakes.site.sitemaps import split_sitemap
 from mkdocs_quicktakes.site.walk import markdown_files
+from mkdocs_quicktakes.speed.stamps import Stamp, file_stamp
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -162,7 +163,8 @@ class Build:
         readable = (
             (src_uri, data)
             for path, src_uri in markdown_files(config.docs_dir)
-            if (data := read_bytes(path, src_uri)[0]) is not None
+            if self.speed.unchanged(str(path), src_uri, settings) is None
+            and (data := read_bytes(path, src_uri)[0]) is not None
         )
         jobs = self.speed.uncached(readable, settings)
         self.speed.read_ahead(jobs, settings, self.options.workers)
@@ -227,15 +229,27 @@ class Build:
         """Every page's read result, from the speed machinery or, if unreadable, a problem."""
         reads: dict[str, ReadResult] = {}
         readable: list[tuple[str, bytes]] = []
+        stamps: dict[str, tuple[str, Stamp | None]] = {}
+        speed, settings = self.speed, self.read_settings
         for file in pages:
+            path = file.abs_src_path
+            if path is not None:
+                # A file unchanged since it was read (under serve) is not read again.
+                if (cached := speed.unchanged(path, file.src_uri, settings)) is not None:
+                    reads[file.src_uri] = cached
+                    continue
+                stamps[file.src_uri] = (path, file_stamp(path))  # before reading
             data, problem = _file_bytes(file)
             if data is None:
                 reads[file.src_uri] = unreadable(file.src_uri, problem)
             else:
                 readable.append((file.src_uri, data))
-        results, note = self.speed.read_all(readable, self.read_settings, self.options.workers)
+        results, note = speed.read_all(readable, settings, self.options.workers)
         if note:
             self.report.note(note)
+        for src_uri, read in results.items():
+            if src_uri in stamps:
+                speed.note_read(*stamps[src_uri], src_uri, read)
         reads.update(results)
         return reads
 
@@ -358,8 +372,9 @@ class Build:
             plugin=plugin,
             report=self.report,
             store=store,
-            site_links=self.site_links,
+            site_links=self.link_inputs,
             hub_inputs=self.hub_inputs,
+            read_key=self.speed.cache.key_of,
         )
 
     # -- on_nav ---------------------------------------------------------------------------------
@@ -526,8 +541,31 @@ class Build:
         related, crumbs, feeds = links
         return replace(view, related=related, breadcrumbs=crumbs, feeds=feeds)
 
+    def link_inputs(self, take: QuickTake) -> tuple[object, ...] | None:
+        """All that :meth:`site_links` makes a page's links of, besides the site's options.
+
+        For the page's key in the page store (``mkdocs serve``): equal exactly when the links
+        are (the hrefs are relative urls, a function of the page's url and the target's), and
+        about five times cheaper to make. What ``site_links`` reads must be here.
+        """
+        entry = self.catalog.get(take.src_uri)
+        if entry is None:
+            return None
+        subject = self.catalog.subject_of(take)
+        return (
+            entry.url,
+            self.catalog.related(take),
+            (subject.name, subject.url, subject.folder) if subject else None,
+            self.options.unresolved_related,
+            self.options.hubs,
+            self.feeds_linked,
+        )
+
     def site_links(self, take: QuickTake) -> SiteLinks | None:
-        """A page's related links, breadcrumbs and feed links; ``None`` if it is not listed."""
+        """A page's related links, breadcrumbs and feed links; ``None`` if it is not listed.
+
+        What it reads of the catalog and options, :meth:`link_inputs` lists.
+        """
         entry = self.catalog.get(take.src_uri)
         if entry is None:
             return None

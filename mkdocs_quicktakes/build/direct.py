@@ -149,6 +149,7 @@ class DirectPages:
         store: PageStore | None = None,
         site_links: Callable[[QuickTake], object] = repr,
         hub_inputs: Callable[[HubPage, MkDocsConfig], object] | None = None,
+        read_key: Callable[[str, ReadResult], str | None] | None = None,
     ):
         self.files = files
         self.config = config
@@ -169,6 +170,8 @@ class DirectPages:
         self._store = store
         self._site_links = site_links
         self._hub_inputs = hub_inputs
+        self._read_key = read_key
+        """The read cache's key of a page's read result, which stands for it in the page key."""
         self._keys: dict[str, str] = {}
         """The store key of each direct page, by ``src_uri`` (with a store only)."""
         self._reused: list[tuple[str, StoreNote]] = []
@@ -187,12 +190,14 @@ class DirectPages:
         store: PageStore | None = None,
         site_links: Callable[[QuickTake], object] = repr,
         hub_inputs: Callable[[HubPage, MkDocsConfig], object] | None = None,
+        read_key: Callable[[str, ReadResult], str | None] | None = None,
     ) -> DirectPages:
         """Take every Q&A page the plugin can render alone out of MkDocs' page loop.
 
         With a ``store`` (``mkdocs serve``), a page whose inputs are unchanged since it was last
         written is taken from it; ``site_links(take)`` gives the links to other pages a page
-        shows, which are among those inputs. The hubs are then taken out of the loop too,
+        shows, which are among those inputs; ``read_key(src_uri, read)`` the read cache's key
+        of a page's read result, which stands for it. The hubs are then taken out of the loop too,
         unless other plugins have page hooks: ``hub_inputs(page, config)`` gives what a hub
         shows (its view and head tags), the inputs of its key.
         """
@@ -212,7 +217,7 @@ class DirectPages:
             take = page.read.take
             if take is not None and take.date is not None and (lastmod := sitemap_date(take.date)):
                 page.update_date = lastmod  # the sitemap's lastmod, as on_page_markdown sets
-        direct = cls(files, config, plugin, report, store, site_links, hub_inputs)
+        direct = cls(files, config, plugin, report, store, site_links, hub_inputs, read_key)
         if direct.direct and skipped:
             report.note(
                 f"pipeline: direct: the page hooks of {', '.join(skipped)} do not run on the "
@@ -264,6 +269,11 @@ class DirectPages:
             return store_key((site, file.src_uri, file.dest_uri, file.url, shown))
         page = cast(QuickTakePage, file.page)
         read, take = page.read, page.read.take
+        links = repr(self._site_links(take)) if take is not None else ""
+        # The read result is the one the read cache holds for this file's bytes and settings:
+        # its key stands for it (record and answer).
+        if self._read_key is not None and (key := self._read_key(file.src_uri, read)):
+            return store_key((site, file.src_uri, file.dest_uri, file.url, key, links))
         finished = read.rendered.finished if read.rendered else None
         return store_key(
             (
@@ -274,7 +284,7 @@ class DirectPages:
                 repr(take),
                 finished.html if finished else "",
                 finished.text if finished else "",
-                repr(self._site_links(take)) if take is not None else "",
+                links,
             )
         )
 

@@ -65,6 +65,11 @@ class ReadCache:
         entry = self._entries.get(src_uri)
         return entry is not None and entry[0] == key
 
+    def key_of(self, src_uri: str, result: ReadResult) -> str | None:
+        """The key ``result`` is stored under for ``src_uri``, if it is the result stored."""
+        entry = self._entries.get(src_uri)
+        return entry[0] if entry is not None and entry[1] is result else None
+
     def put(self, src_uri: str, key: str, result: ReadResult) -> None:
         """Store the result of ``src_uri`` under ``key``, replacing any older one."""
         self._entries[src_uri] = (key, result)

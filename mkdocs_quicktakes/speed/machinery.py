@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from mkdocs_quicktakes.speed.cache import ReadCache, content_key
 from mkdocs_quicktakes.speed.lookahead import Lookahead
 from mkdocs_quicktakes.speed.page_store import PageStore
+from mkdocs_quicktakes.speed.stamps import Stamp, file_stamp
 from mkdocs_quicktakes.speed.workers import Job, ReadAhead, read_files, worker_count
 
 if TYPE_CHECKING:
@@ -32,6 +33,10 @@ class Speed(Generic[V]):
         self.pages = PageStore()
         """The pages ``pipeline: direct`` wrote under ``mkdocs serve``, for its rebuilds."""
         self._cache_folder: Path | None = None
+        self._stamps: dict[str, tuple[Stamp, tuple[str], str]] = {}
+        """By path: the stamp a file had when it was read, the settings and its cache key."""
+        self._shaping: tuple[str] = ("",)
+        """The settings of the last :meth:`read_all`, as in its cache keys."""
         self._ahead: ReadAhead | None = None
         self._lookahead: Lookahead[str, V] | None = None
 
@@ -47,6 +52,24 @@ class Speed(Generic[V]):
         return self.cache.save(self._cache_folder) if self._cache_folder is not None else ""
 
     # -- reading ------------------------------------------------------------------------------
+
+    def unchanged(self, path: str, src_uri: str, settings: ReadSettings) -> ReadResult | None:
+        """The cached result of a file unchanged since it was read, told without reading it.
+
+        Unchanged: the same stamp (device, inode, size, modification and change times, see
+        :mod:`~mkdocs_quicktakes.speed.stamps`) as when its bytes were read and keyed.
+        """
+        entry = self._stamps.get(path)
+        if entry is None or entry[1] != cache_shaping(settings) or file_stamp(path) != entry[0]:
+            return None
+        return self.cache.get(src_uri, entry[2])
+
+    def note_read(self, path: str, stamp: Stamp | None, src_uri: str, read: ReadResult) -> None:
+        """Note the stamp a file had before it was read into ``read``, its cached result."""
+        self._stamps.pop(path, None)
+        key = self.cache.key_of(src_uri, read)
+        if stamp is not None and key is not None:
+            self._stamps[path] = (stamp, self._shaping, key)
 
     def read_ahead(self, jobs: Sequence[Job], settings: ReadSettings, workers: int) -> None:
         """Start reading ``jobs`` in worker processes (see :class:`ReadAhead`).
@@ -73,7 +96,7 @@ class Speed(Generic[V]):
         """
         reads: dict[str, ReadResult] = {}
         todo: list[Job] = []
-        shaping = cache_shaping(settings)
+        shaping = self._shaping = cache_shaping(settings)
         for src_uri, data in files:
             key = content_key(data, shaping)
             read = self.cache.get(src_uri, key)
