@@ -37,6 +37,7 @@ class Speed(Generic[V]):
         """By path: the stamp a file had when it was read, the settings and its cache key."""
         self._shaping: tuple[str] = ("",)
         """The settings of the last :meth:`read_all`, as in its cache keys."""
+        self._shaped: tuple[ReadSettings, tuple[str]] | None = None
         self._ahead: ReadAhead | None = None
         self._lookahead: Lookahead[str, V] | None = None
 
@@ -60,9 +61,15 @@ class Speed(Generic[V]):
         :mod:`~mkdocs_quicktakes.speed.stamps`) as when its bytes were read and keyed.
         """
         entry = self._stamps.get(path)
-        if entry is None or entry[1] != cache_shaping(settings) or file_stamp(path) != entry[0]:
+        if entry is None or entry[1] != self._shaping_of(settings) or file_stamp(path) != entry[0]:
             return None
         return self.cache.get(src_uri, entry[2])
+
+    def _shaping_of(self, settings: ReadSettings) -> tuple[str]:
+        """:func:`cache_shaping`, made once for the settings of a build, not once a file."""
+        if self._shaped is None or self._shaped[0] is not settings:
+            self._shaped = (settings, cache_shaping(settings))
+        return self._shaped[1]
 
     def note_read(self, path: str, stamp: Stamp | None, src_uri: str, read: ReadResult) -> None:
         """Note the stamp a file had before it was read into ``read``, its cached result."""
