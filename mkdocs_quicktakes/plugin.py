@@ -59,6 +59,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
     def on_shutdown(self) -> None:
         """Write the cache of ``mkdocs serve`` once, when it stops, not after every rebuild."""
         self.speed.close()
+        self.speed.remove_spill()
         self.speed.pages.close()
         self._kept_pagefind.close()
         if self._serving:
@@ -88,7 +89,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
             return
         if self.build.settings.uses_pagefind:
             self._configure_pagefind(config)
-        self.build.read_ahead(config)
+        self.build.read_ahead(config, plugin=self, serving=self._serving)
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
         """Read every page's front matter once, move pages to their urls, add hubs and feeds.
@@ -192,8 +193,11 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
             return
         if not self._serving:
             self._save_cache()
-        # Under serve, a rebuild that changed no HTML page gets the last Pagefind bundle back.
-        self.build.finish(config, self._kept_pagefind if self._serving else None)
+        try:
+            # Under serve, a rebuild that changed no HTML page gets the last Pagefind bundle back.
+            self.build.finish(config, self._kept_pagefind if self._serving else None)
+        finally:
+            self.speed.remove_spill()  # every page is written
 
     on_post_build = CombinedEvent(_finish_direct, _on_post_build)
 
@@ -202,6 +206,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         self.speed.close()
         if self.build is not None:
             self.build.stop_direct()
+        self.speed.remove_spill()
 
     def _configure_pagefind(self, config: MkDocsConfig) -> None:
         """Wire the theme's search box to Pagefind; warn once if MkDocs' search is also on."""

@@ -69,6 +69,7 @@ from mkdocs_quicktakes.site.permalinks import Move, assign_dests, url_for_dest
 from mkdocs_quicktakes.site.reading import ReadResult, ReadSettings, unreadable
 from mkdocs_quicktakes.site.sitemaps import split_sitemap
 from mkdocs_quicktakes.site.walk import markdown_files
+from mkdocs_quicktakes.speed.spill import restored
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -144,7 +145,7 @@ class Build:
 
     # -- on_pre_build ---------------------------------------------------------------------------
 
-    def read_ahead(self, config: MkDocsConfig) -> None:
+    def read_ahead(self, config: MkDocsConfig, *, plugin: object, serving: bool) -> None:
         """Start reading the Markdown files of ``docs_dir`` the cache cannot answer, in workers.
 
         Named as MkDocs names them (``src_uri``), found as MkDocs finds them. A file read here
@@ -152,6 +153,9 @@ class Build:
         ``on_files``: either way the build is the same. Plugins after this one may still change
         extensions: the settings are in each file's key, so ``on_files`` takes nothing read with
         other ones.
+
+        ``plugin`` is the plugin object, ``serving`` whether ``mkdocs serve`` runs the build: both
+        decide whether the answers are spilled to disk (:meth:`_spills_answers`).
         """
         if note := self.speed.load_cache(self.settings.cache_folder):
             self.report.note(note)
@@ -162,7 +166,21 @@ class Build:
             if (data := read_bytes(path, src_uri)[0]) is not None
         )
         jobs = self.speed.uncached(readable, settings)
+        self.speed.spill_answers(self._spills_answers(config, plugin, len(jobs), serving))
         self.speed.read_ahead(jobs, settings, self.options.workers)
+
+    def _spills_answers(
+        self, config: MkDocsConfig, plugin: object, files: int, serving: bool
+    ) -> bool:
+        """Whether answers go to disk while read (speed/spill.py): for the direct pipeline.
+
+        Its workers take each answer back as they render the page, so the build process never
+        holds them. Not for ``mkdocs serve`` or a ``cache_dir``: they keep every answer for the
+        next build. ``files`` counts the Markdown files, Q&A or not: a guess at the pages.
+        """
+        if serving or self.settings.cache_folder is not None:
+            return False
+        return uses_direct(self.options.pipeline, files, config, plugin)[0]
 
     # -- on_files -------------------------------------------------------------------------------
 
@@ -401,11 +419,23 @@ class Build:
         if isinstance(page, HubPage):
             self._set_hub_meta(page)
             return ""  # a hub's list is in its template, so search does not index answers twice
-        read = self.reads.get(page.file.src_uri)
+        read = self._full_read(page)
         if read is None or read.take is None or read.prepared is None:
             return None
         self._set_page_meta(page, read.take)
         return read.prepared.markdown
+
+    def _full_read(self, page: Page) -> ReadResult | None:
+        """The page's read result with its answer, taken back from the spill file if need be.
+
+        Only the page being built holds its answer again: ``self.reads`` keeps the slim result.
+        """
+        if isinstance(page, QuickTakePage):
+            if page.read.spilled is not None:
+                page.read = restored(page.read)
+            return page.read
+        read = self.reads.get(page.file.src_uri)
+        return restored(read) if read is not None else None
 
     def _set_page_meta(self, page: Page, take: QuickTake) -> None:
         # The allowlisted keys again, escaped (page_meta.py), in case a plugin supplied the
@@ -432,7 +462,7 @@ class Build:
 
     def page_content(self, page: Page, html: str) -> str | None:
         """Finish the answer's HTML, unless it came finished from the answer rendered ahead."""
-        read = self.reads.get(page.file.src_uri)
+        read = self._full_read(page)
         prepared = read.prepared if read else None
         if prepared is None:
             return None
@@ -552,7 +582,7 @@ class Build:
             return
         workers = direct_workers(self.options.workers, len(self.direct.direct))
         self.direct.start(env, workers)
-        if not keep_answers and self.settings.cache_folder is None:
+        if not keep_answers and self.settings.cache_folder is None and not self.speed.spill:
             self._release_answers(self.direct.direct)
 
     def _release_answers(self, files: list[File]) -> None:

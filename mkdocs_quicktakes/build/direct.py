@@ -355,6 +355,7 @@ class DirectPages:
                 if not isinstance(page, QuickTakePage):
                     continue
                 marks = {name: len(entries) for name, entries in lists.items()}
+                slim = page.read  # without its answer, when the answers were spilled to disk
                 try:
                     self._render_page(page)
                     self._keep(file)
@@ -363,6 +364,7 @@ class DirectPages:
                     result.failures.append((file.src_uri, f"{type(error).__name__}: {error}"))
                 finally:
                     _forget_page(page)
+                    page.read = slim
                 found = {name: _cut(entries, marks[name]) for name, entries in lists.items()}
                 if any(found.values()):
                     result.entries[file.src_uri] = found

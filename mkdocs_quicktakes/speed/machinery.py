@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from mkdocs_quicktakes.speed.cache import ReadCache, content_key
 from mkdocs_quicktakes.speed.lookahead import Lookahead
 from mkdocs_quicktakes.speed.page_store import PageStore
+from mkdocs_quicktakes.speed.spill import AnswerSpill
 from mkdocs_quicktakes.speed.workers import Job, ReadAhead, read_files, worker_count
 
 if TYPE_CHECKING:
@@ -34,6 +35,8 @@ class Speed(Generic[V]):
         self._cache_folder: Path | None = None
         self._ahead: ReadAhead | None = None
         self._lookahead: Lookahead[str, V] | None = None
+        self.spill: AnswerSpill | None = None
+        """Where this build's answers are written while files are read, if they are."""
 
     # -- the cache ----------------------------------------------------------------------------
 
@@ -48,6 +51,24 @@ class Speed(Generic[V]):
 
     # -- reading ------------------------------------------------------------------------------
 
+    def spill_answers(self, spill: bool) -> None:
+        """Write the answers of this build's files to disk as they are read, or keep them.
+
+        Spilled answers are not kept in the cache: the spill folder goes with the build.
+        """
+        self.remove_spill()
+        self.spill = AnswerSpill() if spill else None
+
+    def remove_spill(self) -> None:
+        """Delete the spill folder of the build, once no page is rendered from it."""
+        if self.spill is not None:
+            self.spill.remove()
+            self.spill = None
+
+    @property
+    def _spill_folder(self) -> str | None:
+        return self.spill.folder if self.spill is not None else None
+
     def read_ahead(self, jobs: Sequence[Job], settings: ReadSettings, workers: int) -> None:
         """Start reading ``jobs`` in worker processes (see :class:`ReadAhead`).
 
@@ -56,7 +77,8 @@ class Speed(Generic[V]):
         A note on failing workers is given by :meth:`read_all`, which reads the files anyway.
         """
         self.close()
-        self._ahead, _ = ReadAhead.start(jobs, settings, worker_count(workers, len(jobs)))
+        count = worker_count(workers, len(jobs))
+        self._ahead, _ = ReadAhead.start(jobs, settings, count, self._spill_folder)
 
     def read_all(
         self, files: Iterable[tuple[str, bytes]], settings: ReadSettings, workers: int
@@ -80,7 +102,7 @@ class Speed(Generic[V]):
             if read is None and self._ahead is not None:
                 # File by file, so the bytes of a file read ahead are not kept.
                 read = self._ahead.result(src_uri, key)
-                if read is not None:
+                if read is not None and read.spilled is None:
                     self.cache.put(src_uri, key, read)
             if read is None:
                 todo.append((src_uri, data, key))
@@ -88,10 +110,12 @@ class Speed(Generic[V]):
                 reads[src_uri] = read
         ahead_note = self._ahead.note if self._ahead is not None else ""
         self.close()  # what was not read ahead by now is read below, with every core
-        results, note = read_files(todo, settings, worker_count(workers, len(todo)))
+        count = worker_count(workers, len(todo))
+        results, note = read_files(todo, settings, count, self._spill_folder)
         notes = [message for message in (ahead_note, note) if message]
         for (src_uri, _, key), read in zip(todo, results, strict=True):
-            self.cache.put(src_uri, key, read)
+            if read.spilled is None:
+                self.cache.put(src_uri, key, read)
             reads[src_uri] = read
         return reads, "; ".join(notes)
 

@@ -18,6 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
 
 from mkdocs_quicktakes.site.reading import FileReader, ReadResult, ReadSettings
+from mkdocs_quicktakes.speed.spill import spilled
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -33,6 +34,7 @@ MIN_FILES_PER_WORKER = 150
 _CHUNK = 16  # files sent to a worker at once: few round trips, still an even spread
 
 _reader: FileReader | None = None  # the worker process's reader, made once by _start_worker
+_spill_folder: str | None = None  # where the worker spills answers, if it does (spill.py)
 
 
 def available_cpus() -> int:
@@ -54,21 +56,23 @@ def worker_count(requested: int, files: int) -> int:
 
 
 def read_files(
-    jobs: Sequence[Job], settings: ReadSettings, workers: int
+    jobs: Sequence[Job], settings: ReadSettings, workers: int, spill: str | None = None
 ) -> tuple[list[ReadResult], str]:
     """Read every job, in order, in ``workers`` processes (here when fewer than two).
+
+    With ``spill`` (a folder), each answer is written there rather than returned (spill.py).
 
     Returns:
         The results in the order of ``jobs``, and a note when workers were wanted but could
         not be used (the files are then read here; the result is the same).
     """
-    ahead, note = ReadAhead.start(jobs, settings, workers)
+    ahead, note = ReadAhead.start(jobs, settings, workers, spill)
     if ahead is None:
-        return _read_here(jobs, settings), note
+        return _read_here(jobs, settings, spill), note
     with ahead:
         found = [ahead.result(src_uri, key) for src_uri, _, key in jobs]
     missing = [job for job, result in zip(jobs, found, strict=True) if result is None]
-    read_now = iter(_read_here(missing, settings))
+    read_now = iter(_read_here(missing, settings, spill))
     return [result or next(read_now) for result in found], ahead.note
 
 
@@ -92,9 +96,11 @@ class ReadAhead:
 
     @classmethod
     def start(
-        cls, jobs: Sequence[Job], settings: ReadSettings, workers: int
+        cls, jobs: Sequence[Job], settings: ReadSettings, workers: int, spill: str | None = None
     ) -> tuple[ReadAhead | None, str]:
         """Start reading ``jobs`` in ``workers`` processes; ``None`` for fewer than two.
+
+        With ``spill`` (a folder), the workers write each answer there (spill.py).
 
         Returns:
             The read-ahead, or ``None`` and why workers could not be used (``""`` when they were
@@ -108,7 +114,7 @@ class ReadAhead:
             return None, f"read in one process: settings not picklable ({error})"
         context = multiprocessing.get_context(_start_method())
         pool = ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_start_worker, initargs=(settings,)
+            workers, mp_context=context, initializer=_start_worker, initargs=(settings, spill)
         )
         ahead = cls(pool)
         try:
@@ -156,9 +162,14 @@ def _failed(error: BaseException) -> str:
     return f"read in one process: worker processes failed ({error})"
 
 
-def _read_here(jobs: Sequence[Job], settings: ReadSettings) -> list[ReadResult]:
+def _read_here(jobs: Sequence[Job], settings: ReadSettings, spill: str | None) -> list[ReadResult]:
     reader = FileReader(settings)
-    return [reader.read(src_uri, data) for src_uri, data, _ in jobs]
+    return [_read(reader, src_uri, data, spill) for src_uri, data, _ in jobs]
+
+
+def _read(reader: FileReader, src_uri: str, data: bytes, spill: str | None) -> ReadResult:
+    read = reader.read(src_uri, data)
+    return read if spill is None else spilled(read, spill)
 
 
 def _start_method() -> str:
@@ -177,12 +188,13 @@ def fork_is_safe() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
-def _start_worker(settings: ReadSettings) -> None:
-    global _reader  # one reader per worker process, made once
+def _start_worker(settings: ReadSettings, spill: str | None) -> None:
+    global _reader, _spill_folder  # one reader per worker process, made once
     _reader = FileReader(settings)
+    _spill_folder = spill
 
 
 def _read_in_worker(chunk: Sequence[tuple[str, bytes]]) -> list[ReadResult]:
     if _reader is None:
         raise RuntimeError("quicktakes: a worker process was started without settings")
-    return [_reader.read(src_uri, data) for src_uri, data in chunk]
+    return [_read(_reader, src_uri, data, _spill_folder) for src_uri, data in chunk]
