@@ -193,13 +193,19 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
             return
         if not self._serving:
             self._save_cache()
-        try:
-            # Under serve, a rebuild that changed no HTML page gets the last Pagefind bundle back.
-            self.build.finish(config, self._kept_pagefind if self._serving else None)
-        finally:
-            self.speed.remove_spill()  # every page is written
+        # Under serve, a rebuild that changed no HTML page gets the last Pagefind bundle back.
+        self.build.finish(config, self._kept_pagefind if self._serving else None)
 
-    on_post_build = CombinedEvent(_finish_direct, _on_post_build)
+    # Last, once the search plugin is done: the direct pipeline may write its index instead.
+    @event_priority(-100)
+    def _write_search_index(self, *, config: MkDocsConfig) -> None:
+        try:
+            if self.build is not None:
+                self.build.write_search_index(config)
+        finally:
+            self.speed.remove_spill()  # every page and the search index are written
+
+    on_post_build = CombinedEvent(_finish_direct, _on_post_build, _write_search_index)
 
     def on_build_error(self, *, error: Exception) -> None:
         """Stop the processes working ahead of the build when it fails."""

@@ -41,6 +41,7 @@ from mkdocs_quicktakes.build.search import (
     mark_plain_page,
     search_summary_html,
     site_pages_digest,
+    write_streamed_index,
 )
 from mkdocs_quicktakes.build.settings import Settings
 from mkdocs_quicktakes.html.head import place_head_tags, prepare_head_tags, replace_head_tags
@@ -374,6 +375,7 @@ class Build:
             report=self.report,
             store=store,
             site_links=self.site_links,
+            index_folder=self.speed.spill.folder if self.speed.spill else None,
         )
 
     # -- on_nav ---------------------------------------------------------------------------------
@@ -614,6 +616,10 @@ class Build:
         """Wait for the workers; their problems, their search entries (before the index)."""
         if self.direct is not None:
             self.direct.finish()
+
+    def write_search_index(self, config: MkDocsConfig) -> None:
+        """Write MkDocs' search index of a direct build whose entries the workers left on disk."""
+        write_streamed_index(config)
 
     def stop_direct(self) -> None:
         """Stop the workers of a failed build."""

@@ -30,9 +30,11 @@ from mkdocs.structure.files import File
 from mkdocs.utils import write_file
 
 from mkdocs_quicktakes.build.pages import QuickTakePage
+from mkdocs_quicktakes.build.search import defer_index, entries_json, streams_index
 from mkdocs_quicktakes.records.dates import sitemap_date
 from mkdocs_quicktakes.speed.forks import ForkedWork, WorkerDied
 from mkdocs_quicktakes.speed.page_store import PageStore, StoreNote, store_key
+from mkdocs_quicktakes.speed.spill import append_to_spill
 from mkdocs_quicktakes.speed.workers import available_cpus
 
 if TYPE_CHECKING:
@@ -148,6 +150,7 @@ class DirectPages:
         report: Report,
         store: PageStore | None = None,
         site_links: Callable[[QuickTake], object] = repr,
+        index_folder: str | None = None,
     ):
         self.files = files
         self.config = config
@@ -165,6 +168,8 @@ class DirectPages:
         """Where each page of MkDocs' loop starts in each search index, by plugin and page."""
         self._store = store
         self._site_links = site_links
+        self._index_folder = index_folder
+        """Where the workers put the entries for MkDocs' search index, if not in memory."""
         self._keys: dict[str, str] = {}
         """The store key of each direct page, by ``src_uri`` (with a store only)."""
         self._reused: list[tuple[str, StoreNote]] = []
@@ -180,12 +185,14 @@ class DirectPages:
         report: Report,
         store: PageStore | None = None,
         site_links: Callable[[QuickTake], object] = repr,
+        index_folder: str | None = None,
     ) -> DirectPages:
         """Take every Q&A page the plugin can render alone out of MkDocs' page loop.
 
         With a ``store`` (``mkdocs serve``), a page whose inputs are unchanged since it was last
         written is copied from it; ``site_links(take)`` gives the links to other pages a page
-        shows, which are among those inputs.
+        shows, which are among those inputs. With an ``index_folder`` (a spill folder), the
+        workers leave the pages' entries for MkDocs' search index there, not in memory.
         """
         listed = user_nav_paths(config.nav)
         for src_uri, read in reads.items():
@@ -198,7 +205,7 @@ class DirectPages:
             take = page.read.take
             if take is not None and take.date is not None and (lastmod := sitemap_date(take.date)):
                 page.update_date = lastmod  # the sitemap's lastmod, as on_page_markdown sets
-        direct = cls(files, config, plugin, report, store, site_links)
+        direct = cls(files, config, plugin, report, store, site_links, index_folder)
         if direct.direct and (skipped := other_page_hooks(config, plugin)):
             report.note(
                 f"pipeline: direct: the page hooks of {', '.join(skipped)} do not run on the "
@@ -298,6 +305,8 @@ class DirectPages:
         if self._store is not None:
             self._store.prune()
         self._merge_search_entries(entries)
+        if self._index_folder is not None:
+            defer_index(self.config)  # search.write_streamed_index writes it
 
     def _remember(self, result: ShareResult) -> None:
         """Note in the store what each page written reported, beside the page kept there."""
@@ -366,9 +375,21 @@ class DirectPages:
                     _forget_page(page)
                     page.read = slim
                 found = {name: _cut(entries, marks[name]) for name, entries in lists.items()}
+                if self._index_folder is not None:
+                    self._spill_index_entries(found, self._index_folder)
                 if any(found.values()):
                     result.entries[file.src_uri] = found
         return result
+
+    def _spill_index_entries(self, found: SearchEntries, folder: str) -> None:
+        """Put a page's entries for MkDocs' search into a spill file, as the JSON of its index.
+
+        The worker then holds no entry, and neither does the build process: it writes the
+        index from the spill files (search.py), in place of the search plugin.
+        """
+        for name, entries in found.items():
+            if entries and streams_index(self.config.plugins[name]):
+                found[name] = [append_to_spill(folder, "search", entries_json(entries))]
 
     def _render_page(self, page: QuickTakePage) -> None:
         """MkDocs' ``_populate_page`` and ``_build_page``, with the hooks of :meth:`_allowed`."""

@@ -24,8 +24,8 @@ from dataclasses import replace
 from mkdocs_quicktakes.answer.render import FinishedHtml
 from mkdocs_quicktakes.site.reading import ReadResult, Spilled
 
-_writers: dict[str, tuple[int, int, str]] = {}
-"""By folder: the process that opened a spill file there, the file (for appending), its path.
+_writers: dict[tuple[str, str], tuple[int, int, str]] = {}
+"""By folder and kind: the process that opened a spill file, the file (to append), its path.
 
 A forked child inherits the dict: it opens its own file, as it finds another pid."""
 _readers: dict[str, int] = {}
@@ -42,8 +42,8 @@ class AnswerSpill:
         """Delete the folder and close this process's files in it."""
         for path in [path for path in _readers if path.startswith(self.folder + os.sep)]:
             os.close(_readers.pop(path))
-        if (writer := _writers.pop(self.folder, None)) is not None:
-            os.close(writer[1])
+        for key in [key for key in _writers if key[0] == self.folder]:
+            os.close(_writers.pop(key)[1])
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -57,15 +57,7 @@ def spilled(read: ReadResult, folder: str) -> ReadResult:
     if prepared is None or rendered is None:
         return read
     data = pickle.dumps((prepared, rendered.finished), protocol=pickle.HIGHEST_PROTOCOL)
-    pid, writer, path = _writers.get(folder, (0, -1, ""))
-    if pid != os.getpid():
-        pid, path = os.getpid(), os.path.join(folder, f"{os.getpid()}.spill")
-        writer = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        _writers[folder] = (pid, writer, path)
-    offset = os.lseek(writer, 0, os.SEEK_END)
-    if os.write(writer, data) != len(data):
-        raise OSError(f"quicktakes: could not write the answer of {read.checked.source.src_uri}")
-    where = Spilled(path, offset, len(data))
+    where = append_to_spill(folder, "spill", data)
     failures = rendered.finished.failures  # reported by whoever renders, kept for the cache key
     return replace(
         read,
@@ -75,17 +67,40 @@ def spilled(read: ReadResult, folder: str) -> ReadResult:
     )
 
 
-def restored(read: ReadResult) -> ReadResult:
-    """``read`` with its answer back from the spill file; as it is if it was never spilled."""
-    where = read.spilled
-    if where is None:
-        return read
+def append_to_spill(folder: str, kind: str, data: bytes) -> Spilled:
+    """Append ``data`` to this process's spill file of ``kind`` in ``folder``; where it lies.
+
+    Each process writes files of its own (named by its pid), so no two processes write to one.
+    """
+    key = (folder, kind)
+    pid, writer, path = _writers.get(key, (0, -1, ""))
+    if pid != os.getpid():
+        pid, path = os.getpid(), os.path.join(folder, f"{os.getpid()}.{kind}")
+        writer = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        _writers[key] = (pid, writer, path)
+    offset = os.lseek(writer, 0, os.SEEK_END)
+    if os.write(writer, data) != len(data):
+        raise OSError(f"quicktakes: could not write to {path}")
+    return Spilled(path, offset, len(data))
+
+
+def read_spilled(where: Spilled) -> bytes:
+    """The bytes :func:`append_to_spill` wrote at ``where``."""
     reader = _readers.get(where.path)
     if reader is None:
         reader = _readers[where.path] = os.open(where.path, os.O_RDONLY)
     data = os.pread(reader, where.length, where.offset)
     if len(data) != where.length:
-        raise OSError(f"quicktakes: the spilled answer of {read.checked.source.src_uri} is cut")
+        raise OSError(f"quicktakes: {where.path} is cut short")
+    return data
+
+
+def restored(read: ReadResult) -> ReadResult:
+    """``read`` with its answer back from the spill file; as it is if it was never spilled."""
+    where = read.spilled
+    if where is None:
+        return read
+    data = read_spilled(where)
     prepared, finished = pickle.loads(data)
     rendered = replace(read.rendered, finished=finished) if read.rendered else None
     return replace(read, prepared=prepared, rendered=rendered, spilled=None)
