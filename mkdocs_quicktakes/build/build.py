@@ -242,14 +242,17 @@ class Build:
     def _read_all(self, pages: list[File]) -> dict[str, ReadResult]:
         """Every page's read result, from the speed machinery or, if unreadable, a problem."""
         reads: dict[str, ReadResult] = {}
-        readable: list[tuple[str, bytes]] = []
-        for file in pages:
-            data, problem = _file_bytes(file)
-            if data is None:
-                reads[file.src_uri] = unreadable(file.src_uri, problem)
-            else:
-                readable.append((file.src_uri, data))
-        results, note = self.speed.read_all(readable, self.read_settings, self.options.workers)
+
+        def readable() -> Iterator[tuple[str, bytes]]:
+            # One file's bytes at a time: a large site's would otherwise all be held at once.
+            for file in pages:
+                data, problem = _file_bytes(file)
+                if data is None:
+                    reads[file.src_uri] = unreadable(file.src_uri, problem)
+                else:
+                    yield file.src_uri, data
+
+        results, note = self.speed.read_all(readable(), self.read_settings, self.options.workers)
         if note:
             self.report.note(note)
         reads.update(results)
