@@ -161,13 +161,18 @@ class Build:
         if note := self.speed.load_cache(self.settings.cache_folder):
             self.report.note(note)
         settings = self.settings.read_settings(config)
+        found = list(markdown_files(config.docs_dir))
+        self.speed.spill_answers(self._spills_answers(config, plugin, len(found), serving))
+        if not self.speed.cache:  # nothing to look up: the workers read the bytes themselves
+            files = [(src_uri, str(path)) for path, src_uri in found]
+            self.speed.read_ahead_files(files, settings, self.options.workers)
+            return
         readable = (
             (src_uri, data)
-            for path, src_uri in markdown_files(config.docs_dir)
+            for path, src_uri in found
             if (data := read_bytes(path, src_uri)[0]) is not None
         )
         jobs = self.speed.uncached(readable, settings)
-        self.speed.spill_answers(self._spills_answers(config, plugin, len(jobs), serving))
         self.speed.read_ahead(jobs, settings, self.options.workers)
 
     def _spills_answers(

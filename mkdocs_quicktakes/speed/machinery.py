@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from mkdocs_quicktakes.speed.cache import ReadCache, content_key
+from mkdocs_quicktakes.speed.cache import ReadCache, cache_shaping, content_key
 from mkdocs_quicktakes.speed.lookahead import Lookahead
 from mkdocs_quicktakes.speed.page_store import PageStore
 from mkdocs_quicktakes.speed.spill import AnswerSpill
@@ -79,6 +79,17 @@ class Speed(Generic[V]):
         self.close()
         count = worker_count(workers, len(jobs))
         self._ahead, _ = ReadAhead.start(jobs, settings, count, self._spill_folder)
+
+    def read_ahead_files(
+        self, files: Sequence[tuple[str, str]], settings: ReadSettings, workers: int
+    ) -> None:
+        """Start reading files named by ``(src_uri, path)`` in workers that read their bytes.
+
+        For a build whose cache is empty: the build process then never holds the bytes.
+        """
+        self.close()
+        count = worker_count(workers, len(files))
+        self._ahead, _ = ReadAhead.start_from_files(files, settings, count, self._spill_folder)
 
     def read_all(
         self, files: Iterable[tuple[str, bytes]], settings: ReadSettings, workers: int
@@ -151,8 +162,3 @@ class Speed(Generic[V]):
         if self._lookahead is not None:
             self._lookahead.close()
             self._lookahead = None
-
-
-def cache_shaping(settings: ReadSettings) -> tuple[str]:
-    """What besides its bytes a file's cache key holds: the settings, as text made once."""
-    return (repr(settings),)

@@ -15,13 +15,16 @@ import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
+from mkdocs_quicktakes.records.source import read_bytes
 from mkdocs_quicktakes.site.reading import FileReader, ReadResult, ReadSettings
+from mkdocs_quicktakes.speed.cache import cache_shaping, content_key
 from mkdocs_quicktakes.speed.spill import spilled
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from concurrent.futures import Future
 
 Job = tuple[str, bytes, str]
@@ -34,6 +37,7 @@ MIN_FILES_PER_WORKER = 150
 _CHUNK = 16  # files sent to a worker at once: few round trips, still an even spread
 
 _reader: FileReader | None = None  # the worker process's reader, made once by _start_worker
+_shaping: tuple[str] = ("",)  # the cache key's settings part, for files a worker reads itself
 _spill_folder: str | None = None  # where the worker spills answers, if it does (spill.py)
 
 
@@ -90,9 +94,10 @@ class ReadAhead:
         self.note = ""
         """Why some files could not be read ahead (a worker died), for an INFO line."""
         self._pool = pool
-        # By src_uri: the key read for (not the bytes: a large site's would double in memory),
-        # the future of its chunk and its place in it.
-        self._pending: dict[str, tuple[str, Future[list[ReadResult]], int]] = {}
+        # By src_uri: the key read for (not the bytes: a large site's would double in memory;
+        # None: the worker read the file and says which key), the future of its chunk and its
+        # place in it.
+        self._pending: dict[str, tuple[str | None, Future[list[Any]], int]] = {}
 
     @classmethod
     def start(
@@ -106,6 +111,32 @@ class ReadAhead:
             The read-ahead, or ``None`` and why workers could not be used (``""`` when they were
             not wanted).
         """
+        return cls._start(jobs, settings, workers, spill, cls._submit)
+
+    @classmethod
+    def start_from_files(
+        cls,
+        files: Sequence[tuple[str, str]],
+        settings: ReadSettings,
+        workers: int,
+        spill: str | None = None,
+    ) -> tuple[ReadAhead | None, str]:
+        """:meth:`start` for files named by ``(src_uri, path)``: the workers read their bytes.
+
+        Each result then comes with the key of the bytes the worker read, so the build process
+        never holds them, and an edit made meanwhile still gives another key.
+        """
+        return cls._start(files, settings, workers, spill, cls._submit_files)
+
+    @classmethod
+    def _start(
+        cls,
+        jobs: Sequence[Any],
+        settings: ReadSettings,
+        workers: int,
+        spill: str | None,
+        submit: Callable[[ReadAhead, Sequence[Any]], None],
+    ) -> tuple[ReadAhead | None, str]:
         if workers < 2:
             return None, ""
         try:
@@ -119,7 +150,7 @@ class ReadAhead:
         ahead = cls(pool)
         try:
             for first in range(0, len(jobs), _CHUNK):
-                ahead._submit(jobs[first : first + _CHUNK])
+                submit(ahead, jobs[first : first + _CHUNK])
         except (BrokenProcessPool, OSError) as error:
             ahead.close()
             return None, _failed(error)
@@ -130,6 +161,11 @@ class ReadAhead:
         for index, (src_uri, _, key) in enumerate(chunk):
             self._pending[src_uri] = (key, future, index)
 
+    def _submit_files(self, chunk: Sequence[tuple[str, str]]) -> None:
+        future = self._pool.submit(_read_files_in_worker, list(chunk))
+        for index, (src_uri, _) in enumerate(chunk):
+            self._pending[src_uri] = (None, future, index)
+
     def result(self, src_uri: str, key: str) -> ReadResult | None:
         """The result of ``src_uri`` read for cache key ``key``, waiting for it if need be.
 
@@ -137,14 +173,17 @@ class ReadAhead:
         settings), or its worker failed (then :attr:`note` says so): the caller reads it.
         """
         entry = self._pending.get(src_uri)
-        if entry is None or entry[0] != key:
+        if entry is None or entry[0] not in (key, None):
             return None
-        _, future, index = entry
+        read_for, future, index = entry
         try:
-            return future.result()[index]
+            found = future.result()[index]
         except (BrokenProcessPool, OSError) as error:
             self.note = _failed(error)
             return None
+        if read_for is None:  # read by the worker from the file: (its key, the result)
+            read_for, found = found
+        return cast("ReadResult | None", found) if read_for == key else None
 
     def close(self) -> None:
         """Stop the workers; files not yet read are dropped."""
@@ -189,12 +228,29 @@ def fork_is_safe() -> bool:
 
 
 def _start_worker(settings: ReadSettings, spill: str | None) -> None:
-    global _reader, _spill_folder  # one reader per worker process, made once
+    global _reader, _spill_folder, _shaping  # one reader per worker process, made once
     _reader = FileReader(settings)
     _spill_folder = spill
+    _shaping = cache_shaping(settings)
 
 
 def _read_in_worker(chunk: Sequence[tuple[str, bytes]]) -> list[ReadResult]:
     if _reader is None:
         raise RuntimeError("quicktakes: a worker process was started without settings")
     return [_read(_reader, src_uri, data, _spill_folder) for src_uri, data in chunk]
+
+
+def _read_files_in_worker(chunk: Sequence[tuple[str, str]]) -> list[tuple[str, ReadResult | None]]:
+    """Read each file of ``chunk``; with each result, the key of the bytes read."""
+    if _reader is None:
+        raise RuntimeError("quicktakes: a worker process was started without settings")
+    found: list[tuple[str, ReadResult | None]] = []
+    for src_uri, path in chunk:
+        data = read_bytes(Path(path), src_uri)[0]
+        if data is None:  # the build process reads it again and reports why it cannot
+            found.append(("", None))
+        else:
+            found.append(
+                (content_key(data, _shaping), _read(_reader, src_uri, data, _spill_folder))
+            )
+    return found
