@@ -62,6 +62,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
     def on_shutdown(self) -> None:
         """Write the cache of ``mkdocs serve`` once, when it stops, not after every rebuild."""
         self.speed.close()
+        self.speed.remove_spill()
         self.speed.pages.close()
         self._kept_pagefind.close()
         if self._serving:
@@ -93,7 +94,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
             return
         if self.build.settings.uses_pagefind:
             self._configure_pagefind(config)
-        self.build.read_ahead(config)
+        self.build.read_ahead(config, plugin=self, serving=self._serving)
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
         """Read every page's front matter once, move pages to their urls, add hubs and feeds.
@@ -201,7 +202,16 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         # Under serve, a rebuild that changed no HTML page gets the last Pagefind bundle back.
         self.build.finish(config, self._kept_pagefind if self._serving else None)
 
-    on_post_build = CombinedEvent(_finish_direct, _on_post_build)
+    # Last, once the search plugin is done: the direct pipeline may write its index instead.
+    @event_priority(-100)
+    def _write_search_index(self, *, config: MkDocsConfig) -> None:
+        try:
+            if self.build is not None:
+                self.build.write_search_index(config)
+        finally:
+            self.speed.remove_spill()  # every page and the search index are written
+
+    on_post_build = CombinedEvent(_finish_direct, _on_post_build, _write_search_index)
 
     def on_build_error(self, *, error: Exception) -> None:
         """Stop the processes working ahead of the build when it fails."""
@@ -209,6 +219,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
         self.speed.pages.drop_aside()
         if self.build is not None:
             self.build.stop_direct()
+        self.speed.remove_spill()
 
     def _configure_pagefind(self, config: MkDocsConfig) -> None:
         """Wire the theme's search box to Pagefind; warn once if MkDocs' search is also on."""

@@ -684,12 +684,46 @@ def test_direct_pipeline_with_other_options_writes_the_same_files(tmp_path: Path
     assert built["direct"] == built["mkdocs"]
 
 
-def test_the_build_process_lets_go_of_the_answers_the_workers_build(tmp_path: Path) -> None:
+def test_the_build_process_holds_no_answer_and_leaves_no_spill_file(tmp_path: Path) -> None:
+    """Answers go to a spill file while read; the workers take them back; it goes at the end."""
     site = build_pages(tmp_path, THREE, plugin=DIRECT)
     assert written(site) == (3, "2 worker processes")
     plugin = load_config(str(tmp_path / "mkdocs.yml")).plugins["quicktakes"]
     assert plugin.build is not None
     reads = plugin.build.reads
     assert len(reads) == 3
-    assert all(read.rendered is None and read.prepared is None for read in reads.values())
-    assert all(read.take is not None for read in reads.values())
+    for read in reads.values():
+        assert read.take is not None
+        assert read.prepared is not None
+        assert read.prepared.markdown == ""
+        assert read.rendered is not None
+        assert read.rendered.finished.html == ""
+        assert read.spilled is not None
+        assert not Path(read.spilled.path).parent.exists()
+    assert "It fails when the code is wrong." in site.text("learn/testing/questions/q0/index.html")
+
+
+@pytest.mark.parametrize("case", ["listed in the nav", "auto chose mkdocs after all"])
+def test_a_page_in_mkdocs_loop_takes_its_answer_back_from_the_spill_file(
+    tmp_path: Path, case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages MkDocs' loop builds after their answers were spilled are the pages it builds without.
+
+    The user's nav keeps a page in the loop under ``pipeline: direct``; ``auto`` spills when
+    the Markdown files are many enough, then keeps the pages in the loop when fewer are Q&A.
+    """
+    listed = quicktake(title="Listed?", answer="A *listed* answer, $x^2$.", url="/listed/")
+    pages = {"q0.md": THREE["q0.md"], "listed.md": listed, "plain.md": "# Plain\n\nText.\n"}
+    extra = {"nav": ["listed.md", "plain.md"]} if case == "listed in the nav" else {}
+    forget_plugins()
+    plain = build_pages(tmp_path / "plain", pages, plugin={"pipeline": "mkdocs"}, extra=extra)
+    auto_range(monkeypatch, 3)  # 3 Markdown files: answers are spilled; 2 Q&A pages: no direct
+    plugin = {"pipeline": "direct" if extra else "auto", "workers": 2}
+    forget_plugins()
+    site = build_pages(tmp_path / "spilled", pages, plugin=plugin, extra=extra)
+    assert "A <em>listed</em> answer" in site.text("listed/index.html")
+    assert direct_used(site) == bool(extra)
+    build = load_config(str(tmp_path / "spilled" / "mkdocs.yml")).plugins["quicktakes"].build
+    assert build is not None
+    assert all(read.spilled is not None for read in build.reads.values())
+    assert outputs(site) == outputs(plain)

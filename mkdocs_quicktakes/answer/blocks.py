@@ -12,8 +12,7 @@ from typing import Literal
 
 from mkdocs_quicktakes.answer.fences import FENCE_OPEN, closes_fence, fence_of
 from mkdocs_quicktakes.answer.placeholders import (
-    PLACEHOLDER_DIGITS,
-    PLACEHOLDER_END,
+    PLACEHOLDER_PATTERN,
     MathSpan,
     placeholder_index,
 )
@@ -96,24 +95,24 @@ def _lift_headings(blocks: list[_Block]) -> None:
         heading.lines[0] = heading.lines[0].lstrip(" ")[lift:]
 
 
+_DISPLAY_LINE = re.compile(f"[ ]*{PLACEHOLDER_PATTERN}[ ]*$")
+
+
 class DisplayLines:
     """Recognises a line that is only the placeholder of a display formula."""
 
     def __init__(self, spans: tuple[MathSpan, ...], token: str) -> None:
         self.spans = spans
         self.token = token
-        self.line = re.compile(
-            f"[ ]*{re.escape(token)}({PLACEHOLDER_DIGITS}){PLACEHOLDER_END}[ ]*$"
-        )
 
     def __call__(self, line: str) -> bool:
         """Whether ``line`` holds one display formula and nothing else."""
         if not self.token or self.token not in line:
             return False
-        match = self.line.match(line)
-        if match is None:
+        match = _DISPLAY_LINE.match(line)
+        if match is None or match.group(1) != self.token:
             return False
-        index = placeholder_index(match.group(1))
+        index = placeholder_index(match.group(2))
         return index < len(self.spans) and self.spans[index].display
 
 

@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Literal
 from math_core import LatexError, LatexToMathML
 
 from mkdocs_quicktakes.answer.placeholders import (
-    PLACEHOLDER_DIGITS,
-    PLACEHOLDER_END,
+    PLACEHOLDER_PATTERN,
     placeholder_index,
 )
 
@@ -376,7 +375,6 @@ def fill_math(
     failures: list[MathSpan] = []
     if not spans or not token:
         return html_text, failures
-    placeholder = _placeholder_pattern(token)
 
     def render(span: MathSpan) -> str | None:
         if mode == "none":
@@ -388,15 +386,15 @@ def fill_math(
             return None
 
     def in_attribute(match: re.Match[str]) -> str:
-        span = _span_at(spans, match.group(1))
+        span = _span_at(spans, match, token)
         return match.group(0) if span is None else html.escape(span.source)
 
     def in_tag(match: re.Match[str]) -> str:
         tag = match.group(0)
-        return placeholder.sub(in_attribute, tag) if token in tag else tag
+        return _PLACEHOLDER.sub(in_attribute, tag) if token in tag else tag
 
     def display_paragraph(match: re.Match[str]) -> str:
-        span = _span_at(spans, match.group(1))
+        span = _span_at(spans, match, token)
         if span is None or not span.display or mode == "none":
             return match.group(0)  # handled below like any other placeholder
         mathml = render(span)
@@ -405,25 +403,26 @@ def fill_math(
         return f'<div class="qt-math qt-math--display">{mathml}</div>'
 
     def inline(match: re.Match[str]) -> str:
-        span = _span_at(spans, match.group(1))
+        span = _span_at(spans, match, token)
         if span is None:
             return match.group(0)
         rendered = render(span)
         return _error_code(span) if rendered is None else rendered
 
     filled = _TAG.sub(in_tag, html_text)
-    display = re.compile(rf"<p>\s*{placeholder.pattern}\s*</p>")
-    filled = display.sub(display_paragraph, filled)
-    return placeholder.sub(inline, filled), failures
+    filled = _DISPLAY_PARAGRAPH.sub(display_paragraph, filled)
+    return _PLACEHOLDER.sub(inline, filled), failures
 
 
-def _placeholder_pattern(token: str) -> re.Pattern[str]:
-    """Matches the placeholders of the answer with ``token``; group 1 is the formula's number."""
-    return re.compile(f"{re.escape(token)}({PLACEHOLDER_DIGITS}){PLACEHOLDER_END}")
+_PLACEHOLDER = re.compile(PLACEHOLDER_PATTERN)
+_DISPLAY_PARAGRAPH = re.compile(rf"<p>\s*{PLACEHOLDER_PATTERN}\s*</p>")
 
 
-def _span_at(spans: Sequence[MathSpan], digits: str) -> MathSpan | None:
-    index = placeholder_index(digits)
+def _span_at(spans: Sequence[MathSpan], match: re.Match[str], token: str) -> MathSpan | None:
+    """The formula a placeholder ``match`` stands for, if it is one of this answer's."""
+    if match.group(1) != token:
+        return None
+    index = placeholder_index(match.group(2))
     return spans[index] if index < len(spans) else None
 
 
@@ -462,13 +461,13 @@ def fill_math_text(
         return text
 
     def plain(match: re.Match[str]) -> str:
-        span = _span_at(spans, match.group(1))
+        span = _span_at(spans, match, token)
         if span is None:
             return match.group(0)
         latex = plain_text_of_math(span)
         return html.escape(latex) if escape else latex
 
-    return _placeholder_pattern(token).sub(plain, text)
+    return _PLACEHOLDER.sub(plain, text)
 
 
 def mathml_allowlist() -> tuple[frozenset[str], frozenset[str]]:

@@ -58,6 +58,17 @@ PLACEHOLDER_END = "\ue01f"
 """The character that ends every placeholder, after the formula's number."""
 PLACEHOLDER_DIGITS = "[\ue010-\ue019]+"
 """A pattern for the formula's number in a placeholder, one private-use character a digit."""
+PLACEHOLDER_PATTERN = (
+    f"([{chr(_TOKEN_FIRST)}-{chr(_TOKEN_FIRST + 255)}]{{{_TOKEN_LENGTH}}})"
+    f"({PLACEHOLDER_DIGITS}){PLACEHOLDER_END}"
+)
+"""A pattern for the placeholder of any answer: group 1 is the token, group 2 the number.
+
+One pattern, compiled once, serves every answer; whoever uses it takes only the matches whose
+token is the answer's (a pattern per token was compiled again for each answer). No other match
+can hide one of the answer's: a token is a run of exactly twelve characters that digits follow,
+and digits are no token characters, so two placeholders never overlap.
+"""
 _TO_DIGIT_CHARS = str.maketrans({str(d): chr(_DIGIT_ZERO + d) for d in range(10)})
 
 

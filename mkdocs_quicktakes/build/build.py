@@ -41,6 +41,7 @@ from mkdocs_quicktakes.build.search import (
     mark_plain_page,
     search_summary_html,
     site_pages_digest,
+    write_streamed_index,
 )
 from mkdocs_quicktakes.build.settings import Settings
 from mkdocs_quicktakes.html.head import place_head_tags, prepare_head_tags, replace_head_tags
@@ -69,6 +70,7 @@ from mkdocs_quicktakes.site.permalinks import Move, assign_dests, url_for_dest
 from mkdocs_quicktakes.site.reading import ReadResult, ReadSettings, unreadable
 from mkdocs_quicktakes.site.sitemaps import split_sitemap
 from mkdocs_quicktakes.site.walk import markdown_files
+from mkdocs_quicktakes.speed.spill import restored
 from mkdocs_quicktakes.speed.stamps import Stamp, file_stamp
 
 if TYPE_CHECKING:
@@ -148,7 +150,7 @@ class Build:
 
     # -- on_pre_build ---------------------------------------------------------------------------
 
-    def read_ahead(self, config: MkDocsConfig) -> None:
+    def read_ahead(self, config: MkDocsConfig, *, plugin: object, serving: bool) -> None:
         """Start reading the Markdown files of ``docs_dir`` the cache cannot answer, in workers.
 
         Named as MkDocs names them (``src_uri``), found as MkDocs finds them. A file read here
@@ -156,18 +158,40 @@ class Build:
         ``on_files``: either way the build is the same. Plugins after this one may still change
         extensions: the settings are in each file's key, so ``on_files`` takes nothing read with
         other ones.
+
+        ``plugin`` is the plugin object, ``serving`` whether ``mkdocs serve`` runs the build: both
+        decide whether the answers are spilled to disk (:meth:`_spills_answers`).
         """
         if note := self.speed.load_cache(self.settings.cache_folder):
             self.report.note(note)
         settings = self.settings.read_settings(config)
+        found = list(markdown_files(config.docs_dir))
+        self.speed.spill_answers(self._spills_answers(config, plugin, len(found), serving))
+        if not self.speed.cache:  # nothing to look up: the workers read the bytes themselves
+            files = [(src_uri, str(path)) for path, src_uri in found]
+            self.speed.read_ahead_files(files, settings, self.options.workers)
+            return
         readable = (
             (src_uri, data)
-            for path, src_uri in markdown_files(config.docs_dir)
+            for path, src_uri in found
             if self.speed.unchanged(str(path), src_uri, settings) is None
             and (data := read_bytes(path, src_uri)[0]) is not None
         )
         jobs = self.speed.uncached(readable, settings)
         self.speed.read_ahead(jobs, settings, self.options.workers)
+
+    def _spills_answers(
+        self, config: MkDocsConfig, plugin: object, files: int, serving: bool
+    ) -> bool:
+        """Whether answers go to disk while read (speed/spill.py): for the direct pipeline.
+
+        Its workers take each answer back as they render the page, so the build process never
+        holds them. Not for ``mkdocs serve`` or a ``cache_dir``: they keep every answer for the
+        next build. ``files`` counts the Markdown files, Q&A or not: a guess at the pages.
+        """
+        if serving or self.settings.cache_folder is not None:
+            return False
+        return uses_direct(self.options.pipeline, files, config, plugin)[0]
 
     # -- on_files -------------------------------------------------------------------------------
 
@@ -228,23 +252,26 @@ class Build:
     def _read_all(self, pages: list[File]) -> dict[str, ReadResult]:
         """Every page's read result, from the speed machinery or, if unreadable, a problem."""
         reads: dict[str, ReadResult] = {}
-        readable: list[tuple[str, bytes]] = []
         stamps: dict[str, tuple[str, Stamp | None]] = {}
         speed, settings = self.speed, self.read_settings
-        for file in pages:
-            path = file.abs_src_path
-            if path is not None:
-                # A file unchanged since it was read (under serve) is not read again.
-                if (cached := speed.unchanged(path, file.src_uri, settings)) is not None:
-                    reads[file.src_uri] = cached
-                    continue
-                stamps[file.src_uri] = (path, file_stamp(path))  # before reading
-            data, problem = _file_bytes(file)
-            if data is None:
-                reads[file.src_uri] = unreadable(file.src_uri, problem)
-            else:
-                readable.append((file.src_uri, data))
-        results, note = speed.read_all(readable, settings, self.options.workers)
+
+        def readable() -> Iterator[tuple[str, bytes]]:
+            # One file's bytes at a time: a large site's would otherwise all be held at once.
+            for file in pages:
+                path = file.abs_src_path
+                if path is not None:
+                    # A file unchanged since it was read (under serve) is not read again.
+                    if (cached := speed.unchanged(path, file.src_uri, settings)) is not None:
+                        reads[file.src_uri] = cached
+                        continue
+                    stamps[file.src_uri] = (path, file_stamp(path))  # before reading
+                data, problem = _file_bytes(file)
+                if data is None:
+                    reads[file.src_uri] = unreadable(file.src_uri, problem)
+                else:
+                    yield file.src_uri, data
+
+        results, note = speed.read_all(readable(), settings, self.options.workers)
         if note:
             self.report.note(note)
         for src_uri, read in results.items():
@@ -375,6 +402,7 @@ class Build:
             site_links=self.link_inputs,
             hub_inputs=self.hub_inputs,
             read_key=self.speed.cache.key_of,
+            index_folder=self.speed.spill.folder if self.speed.spill else None,
         )
 
     # -- on_nav ---------------------------------------------------------------------------------
@@ -435,11 +463,23 @@ class Build:
         if isinstance(page, HubPage):
             self._set_hub_meta(page)
             return ""  # a hub's list is in its template, so search does not index answers twice
-        read = self.reads.get(page.file.src_uri)
+        read = self._full_read(page)
         if read is None or read.take is None or read.prepared is None:
             return None
         self._set_page_meta(page, read.take)
         return read.prepared.markdown
+
+    def _full_read(self, page: Page) -> ReadResult | None:
+        """The page's read result with its answer, taken back from the spill file if need be.
+
+        Only the page being built holds its answer again: ``self.reads`` keeps the slim result.
+        """
+        if isinstance(page, QuickTakePage):
+            if page.read.spilled is not None:
+                page.read = restored(page.read)
+            return page.read
+        read = self.reads.get(page.file.src_uri)
+        return restored(read) if read is not None else None
 
     def _set_page_meta(self, page: Page, take: QuickTake) -> None:
         # The allowlisted keys again, escaped (page_meta.py), in case a plugin supplied the
@@ -468,7 +508,7 @@ class Build:
 
     def page_content(self, page: Page, html: str) -> str | None:
         """Finish the answer's HTML, unless it came finished from the answer rendered ahead."""
-        read = self.reads.get(page.file.src_uri)
+        read = self._full_read(page)
         prepared = read.prepared if read else None
         if prepared is None:
             return None
@@ -618,7 +658,7 @@ class Build:
             return
         workers = direct_workers(self.options.workers, len(self.direct.direct))
         self.direct.start(env, workers)
-        if not keep_answers and self.settings.cache_folder is None:
+        if not keep_answers and self.settings.cache_folder is None and not self.speed.spill:
             self._release_answers(self.direct.direct)
 
     def _release_answers(self, files: list[File]) -> None:
@@ -650,6 +690,10 @@ class Build:
         """Wait for the workers; their problems, their search entries (before the index)."""
         if self.direct is not None:
             self.direct.finish()
+
+    def write_search_index(self, config: MkDocsConfig) -> None:
+        """Write MkDocs' search index of a direct build whose entries the workers left on disk."""
+        write_streamed_index(config)
 
     def stop_direct(self) -> None:
         """Stop the workers of a failed build."""

@@ -30,9 +30,11 @@ from mkdocs.structure.files import File
 from mkdocs.utils import write_file
 
 from mkdocs_quicktakes.build.pages import HubPage, QuickTakePage
+from mkdocs_quicktakes.build.search import defer_index, entries_json, streams_index
 from mkdocs_quicktakes.records.dates import sitemap_date
 from mkdocs_quicktakes.speed.forks import ForkedWork, WorkerDied
 from mkdocs_quicktakes.speed.page_store import PageStore, StoreNote, store_key
+from mkdocs_quicktakes.speed.spill import append_to_spill
 from mkdocs_quicktakes.speed.workers import available_cpus
 
 if TYPE_CHECKING:
@@ -150,6 +152,7 @@ class DirectPages:
         site_links: Callable[[QuickTake], object] = repr,
         hub_inputs: Callable[[HubPage, MkDocsConfig], object] | None = None,
         read_key: Callable[[str, ReadResult], str | None] | None = None,
+        index_folder: str | None = None,
     ):
         self.files = files
         self.config = config
@@ -172,6 +175,8 @@ class DirectPages:
         self._hub_inputs = hub_inputs
         self._read_key = read_key
         """The read cache's key of a page's read result, which stands for it in the page key."""
+        self._index_folder = index_folder
+        """Where the workers put the entries for MkDocs' search index, if not in memory."""
         self._keys: dict[str, str] = {}
         """The store key of each direct page, by ``src_uri`` (with a store only)."""
         self._reused: list[tuple[str, StoreNote]] = []
@@ -191,15 +196,18 @@ class DirectPages:
         site_links: Callable[[QuickTake], object] = repr,
         hub_inputs: Callable[[HubPage, MkDocsConfig], object] | None = None,
         read_key: Callable[[str, ReadResult], str | None] | None = None,
+        index_folder: str | None = None,
     ) -> DirectPages:
         """Take every Q&A page the plugin can render alone out of MkDocs' page loop.
 
         With a ``store`` (``mkdocs serve``), a page whose inputs are unchanged since it was last
         written is taken from it; ``site_links(take)`` gives the links to other pages a page
         shows, which are among those inputs; ``read_key(src_uri, read)`` the read cache's key
-        of a page's read result, which stands for it. The hubs are then taken out of the loop too,
-        unless other plugins have page hooks: ``hub_inputs(page, config)`` gives what a hub
-        shows (its view and head tags), the inputs of its key.
+        of a page's read result, which stands for it. The hubs are then taken out of the loop
+        too, unless other plugins have page hooks: ``hub_inputs(page, config)`` gives what a
+        hub shows (its view and head tags), the inputs of its key. With an ``index_folder`` (a
+        spill folder), the workers leave the pages' entries for MkDocs' search index there, not
+        in memory.
         """
         listed = user_nav_paths(config.nav)
         skipped = other_page_hooks(config, plugin)
@@ -217,7 +225,17 @@ class DirectPages:
             take = page.read.take
             if take is not None and take.date is not None and (lastmod := sitemap_date(take.date)):
                 page.update_date = lastmod  # the sitemap's lastmod, as on_page_markdown sets
-        direct = cls(files, config, plugin, report, store, site_links, hub_inputs, read_key)
+        direct = cls(
+            files,
+            config,
+            plugin,
+            report,
+            store,
+            site_links,
+            hub_inputs=hub_inputs,
+            read_key=read_key,
+            index_folder=index_folder,
+        )
         if direct.direct and skipped:
             report.note(
                 f"pipeline: direct: the page hooks of {', '.join(skipped)} do not run on the "
@@ -330,6 +348,8 @@ class DirectPages:
             paths = {self.files.src_uris[src].abs_dest_path: self._keys[src] for src in placed}
             self._store.check_in_place(paths, self._left)
         self._merge_search_entries(entries)
+        if self._index_folder is not None:
+            defer_index(self.config)  # search.write_streamed_index writes it
 
     def _reuse_note(self) -> str:
         """How many pages came from the store, for the note of :meth:`finish`."""
@@ -403,6 +423,8 @@ class DirectPages:
                 if not isinstance(page, QuickTakePage | HubPage):
                     continue
                 marks = {name: len(entries) for name, entries in lists.items()}
+                # Without its answer, when the answers were spilled to disk (hubs have none).
+                slim = page.read if isinstance(page, QuickTakePage) else None
                 try:
                     self._render_page(page)
                     self._keep(file)
@@ -411,10 +433,24 @@ class DirectPages:
                     result.failures.append((file.src_uri, f"{type(error).__name__}: {error}"))
                 finally:
                     _forget_page(page)
+                    if isinstance(page, QuickTakePage) and slim is not None:
+                        page.read = slim
                 found = {name: _cut(entries, marks[name]) for name, entries in lists.items()}
+                if self._index_folder is not None:
+                    self._spill_index_entries(found, self._index_folder)
                 if any(found.values()):
                     result.entries[file.src_uri] = found
         return result
+
+    def _spill_index_entries(self, found: SearchEntries, folder: str) -> None:
+        """Put a page's entries for MkDocs' search into a spill file, as the JSON of its index.
+
+        The worker then holds no entry, and neither does the build process: it writes the
+        index from the spill files (search.py), in place of the search plugin.
+        """
+        for name, entries in found.items():
+            if entries and streams_index(self.config.plugins[name]):
+                found[name] = [append_to_spill(folder, "search", entries_json(entries))]
 
     def _render_page(self, page: QuickTakePage | HubPage) -> None:
         """MkDocs' ``_populate_page`` and ``_build_page``, with the hooks of :meth:`_allowed`."""

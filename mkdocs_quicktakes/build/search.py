@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -27,6 +28,9 @@ from typing import TYPE_CHECKING, Any
 from mkdocs.contrib.search import SearchPlugin
 from mkdocs.contrib.search import search_index as search_index_module
 from mkdocs.contrib.search.search_index import ContentParser, ContentSection
+
+from mkdocs_quicktakes.site.reading import Spilled
+from mkdocs_quicktakes.speed.spill import read_spilled
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -407,3 +411,59 @@ class SanitizedContentParser:
     def stripped_html(self) -> str:
         """Every text chunk, one per line, as ContentParser gives them."""
         return "\n".join(self._chunks)
+
+
+# -- MkDocs' search index, written from entries kept on disk -----------------------------------
+
+_INDEX_JSON: dict[str, Any] = {"sort_keys": True, "separators": (",", ":"), "default": str}
+"""How MkDocs' ``SearchIndex.generate_search_index`` writes its JSON."""
+
+
+def streams_index(plugin: object) -> bool:
+    """Whether ``plugin`` is MkDocs' search plugin writing its index as plain JSON.
+
+    Then the entries of pages rendered elsewhere may stay on disk until the index is written
+    (:func:`write_streamed_index`); an index to pre-build (with lunr) needs them all in memory.
+    """
+    return isinstance(plugin, SearchPlugin) and not plugin.config.prebuild_index
+
+
+def entries_json(entries: list[Any]) -> bytes:
+    """The JSON of ``entries`` as MkDocs' index writes them in its list, without the brackets."""
+    return ",".join(json.dumps(entry, **_INDEX_JSON) for entry in entries).encode("utf-8")
+
+
+def defer_index(config: MkDocsConfig) -> None:
+    """Keep MkDocs' search plugin from writing its index: :func:`write_streamed_index` will."""
+    plugin = config.plugins.get("search")
+    index = getattr(plugin, "search_index", None) if streams_index(plugin) else None
+    if index is not None:
+        index.generate_search_index = lambda: ""  # written over once the plugin is done
+        index._quicktakes_deferred = True
+
+
+def write_streamed_index(config: MkDocsConfig) -> bool:
+    """Write MkDocs' search index, whose entries may be pieces of JSON kept on disk.
+
+    The same bytes as ``generate_search_index``, written piece by piece, so no process holds
+    the whole index of a large site. Call after the search plugin's ``on_post_build``.
+
+    Returns:
+        Whether there was such an index to write (:func:`defer_index` was called).
+    """
+    plugin = config.plugins.get("search")
+    index = getattr(plugin, "search_index", None) if streams_index(plugin) else None
+    if index is None or not getattr(index, "_quicktakes_deferred", False):
+        return False
+    entries: list[Any] = index._entries
+    path = Path(config.site_dir) / "search" / "search_index.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as out:
+        out.write(b'{"config":' + json.dumps(index.config, **_INDEX_JSON).encode() + b',"docs":[')
+        for number, entry in enumerate(entries):
+            if number:
+                out.write(b",")
+            spilled = isinstance(entry, Spilled)
+            out.write(read_spilled(entry) if spilled else json.dumps(entry, **_INDEX_JSON).encode())
+        out.write(b"]}")
+    return True

@@ -51,6 +51,15 @@ class ReadSettings:
 
 
 @dataclass(frozen=True)
+class Spilled:
+    """Where a read result's answer lies in a spill file (see ``speed/spill.py``)."""
+
+    path: str
+    offset: int
+    length: int
+
+
+@dataclass(frozen=True)
 class ReadResult:
     """What the build keeps of one read file.
 
@@ -60,6 +69,8 @@ class ReadResult:
         prepared: The answer prepared for Markdown, if the file is a usable QuickTake.
         rendered: The answer rendered ahead of MkDocs, when rendering ahead is on.
         excerpt: The opening words of the answer, for hubs and feeds.
+        spilled: Where the answer's Markdown and HTML were written when they were spilled to
+            disk; ``prepared.markdown`` and ``rendered.finished`` are then empty until restored.
     """
 
     checked: CheckedFile
@@ -67,6 +78,7 @@ class ReadResult:
     prepared: PreparedAnswer | None = None
     rendered: RenderedAnswer | None = None
     excerpt: str = ""
+    spilled: Spilled | None = None
 
 
 def unreadable(src_uri: str, problem: Problem | None) -> ReadResult:
@@ -135,11 +147,12 @@ def _failed(src_uri: str, error: BaseException) -> Problem:
 
 
 def _without_raw_answer(checked: CheckedFile, take: QuickTake) -> tuple[CheckedFile, QuickTake]:
-    r"""The file and its record without the raw ``answer``, once the answer is prepared.
+    r"""The file and its record without the raw ``answer`` and front matter, once both are used.
 
-    The raw text (literal ``\n`` escapes and all) is needed only to prepare it; from then on the
-    page's Markdown and HTML are the answer. A site of 10,000 pages would keep some 40 MB of it.
+    The raw text (literal ``\n`` escapes and all) is needed only to prepare the answer; from then
+    on the page's Markdown and HTML are the answer. The front matter as parsed was needed only
+    to check it and make the record, which holds every value the site uses. A site of 10,000
+    pages would keep some 40 MB of answers and, in Python objects, as much again of front matter.
     """
     take = replace(take, answer="")
-    meta = {key: value for key, value in checked.source.meta.items() if key != "answer"}
-    return replace(checked, source=replace(checked.source, meta=meta), take=take), take
+    return replace(checked, source=replace(checked.source, meta={}), take=take), take

@@ -36,6 +36,11 @@ def content_key(data: bytes, settings: Iterable[object]) -> str:
     return digest.hexdigest()
 
 
+def cache_shaping(settings: object) -> tuple[str]:
+    """What besides its bytes a file's cache key holds: the settings, as text made once."""
+    return (repr(settings),)
+
+
 class ReadCache:
     """The last read result of each file, by ``src_uri``, valid only for its content key.
 
@@ -50,6 +55,10 @@ class ReadCache:
         self.hits = 0
         self.misses = 0
         self._changed = False
+
+    def __len__(self) -> int:
+        """How many files have a stored result."""
+        return len(self._entries)
 
     def get(self, src_uri: str, key: str) -> ReadResult | None:
         """The stored result of ``src_uri`` if it was stored under ``key``, else ``None``."""

@@ -77,15 +77,11 @@ class ForkedWork(Generic[R]):
         if not fork_is_safe() or workers < 1 or not items:
             return None
         children: list[_Child] = []
-        gc.freeze()  # the children never collect: frozen objects' pages stay shared
-        try:
-            for share in shares(items, workers):
-                child = _fork(share, work, noun)
-                if child is None:
-                    break
-                children.append(child)
-        finally:
-            gc.unfreeze()
+        for share in shares(items, workers):
+            child = _fork(share, work, noun)
+            if child is None:
+                break
+            children.append(child)
         if len(children) < len(shares(items, workers)):
             cls(children).close()
             return None
@@ -133,21 +129,26 @@ class ForkedWork(Generic[R]):
 def fork_with_file(child: Callable[[int], object]) -> tuple[int, int] | None:
     """Fork a process that runs ``child`` on an unlinked temporary file, then exits.
 
-    ``child`` gets the file's descriptor and writes its results there; the child process never
-    collects garbage (its pages of memory stay shared) and ends with ``os._exit``: status 0 when
-    ``child`` returned, 1 when it raised.
+    ``child`` gets the file's descriptor and writes its results there, and ends with
+    ``os._exit``: status 0 when ``child`` returned, 1 when it raised. Every object the child
+    inherits is frozen (``gc.freeze``): the child's garbage collector never visits them, so their
+    pages of memory stay shared, and collects only what the child makes (a child rendering
+    thousands of pages would otherwise keep every reference cycle it made).
 
     Returns:
         The child's pid and the caller's own descriptor of the file (to close when done), or
         ``None`` when no process could be forked.
     """
     with tempfile.TemporaryFile() as file:
+        gc.freeze()
         try:
             pid = os.fork()
         except OSError:  # no process to spare: the caller does the work itself
+            gc.unfreeze()
             return None
         if pid == 0:
-            _run_and_exit(child, file.fileno())
+            _run_and_exit(child, file.fileno())  # frozen for good
+        gc.unfreeze()
         return pid, os.dup(file.fileno())
 
 
@@ -156,7 +157,6 @@ def _run_and_exit(child: Callable[[int], object], file: int) -> NoReturn:
     # or exception reporting.
     status = 1
     try:
-        gc.disable()
         child(file)
         status = 0
     finally:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from mkdocs_quicktakes.speed.cache import ReadCache, content_key
+from mkdocs_quicktakes.speed.cache import ReadCache, cache_shaping, content_key
 from mkdocs_quicktakes.speed.lookahead import Lookahead
 from mkdocs_quicktakes.speed.page_store import PageStore
+from mkdocs_quicktakes.speed.spill import AnswerSpill
 from mkdocs_quicktakes.speed.stamps import Stamp, file_stamp
 from mkdocs_quicktakes.speed.workers import Job, ReadAhead, read_files, worker_count
 
@@ -40,6 +41,8 @@ class Speed(Generic[V]):
         self._shaped: tuple[ReadSettings, tuple[str]] | None = None
         self._ahead: ReadAhead | None = None
         self._lookahead: Lookahead[str, V] | None = None
+        self.spill: AnswerSpill | None = None
+        """Where this build's answers are written while files are read, if they are."""
 
     # -- the cache ----------------------------------------------------------------------------
 
@@ -78,6 +81,24 @@ class Speed(Generic[V]):
         if stamp is not None and key is not None:
             self._stamps[path] = (stamp, self._shaping, key)
 
+    def spill_answers(self, spill: bool) -> None:
+        """Write the answers of this build's files to disk as they are read, or keep them.
+
+        Spilled answers are not kept in the cache: the spill folder goes with the build.
+        """
+        self.remove_spill()
+        self.spill = AnswerSpill() if spill else None
+
+    def remove_spill(self) -> None:
+        """Delete the spill folder of the build, once no page is rendered from it."""
+        if self.spill is not None:
+            self.spill.remove()
+            self.spill = None
+
+    @property
+    def _spill_folder(self) -> str | None:
+        return self.spill.folder if self.spill is not None else None
+
     def read_ahead(self, jobs: Sequence[Job], settings: ReadSettings, workers: int) -> None:
         """Start reading ``jobs`` in worker processes (see :class:`ReadAhead`).
 
@@ -86,7 +107,19 @@ class Speed(Generic[V]):
         A note on failing workers is given by :meth:`read_all`, which reads the files anyway.
         """
         self.close()
-        self._ahead, _ = ReadAhead.start(jobs, settings, worker_count(workers, len(jobs)))
+        count = worker_count(workers, len(jobs))
+        self._ahead, _ = ReadAhead.start(jobs, settings, count, self._spill_folder)
+
+    def read_ahead_files(
+        self, files: Sequence[tuple[str, str]], settings: ReadSettings, workers: int
+    ) -> None:
+        """Start reading files named by ``(src_uri, path)`` in workers that read their bytes.
+
+        For a build whose cache is empty: the build process then never holds the bytes.
+        """
+        self.close()
+        count = worker_count(workers, len(files))
+        self._ahead, _ = ReadAhead.start_from_files(files, settings, count, self._spill_folder)
 
     def read_all(
         self, files: Iterable[tuple[str, bytes]], settings: ReadSettings, workers: int
@@ -110,7 +143,7 @@ class Speed(Generic[V]):
             if read is None and self._ahead is not None:
                 # File by file, so the bytes of a file read ahead are not kept.
                 read = self._ahead.result(src_uri, key)
-                if read is not None:
+                if read is not None and read.spilled is None:
                     self.cache.put(src_uri, key, read)
             if read is None:
                 todo.append((src_uri, data, key))
@@ -118,10 +151,12 @@ class Speed(Generic[V]):
                 reads[src_uri] = read
         ahead_note = self._ahead.note if self._ahead is not None else ""
         self.close()  # what was not read ahead by now is read below, with every core
-        results, note = read_files(todo, settings, worker_count(workers, len(todo)))
+        count = worker_count(workers, len(todo))
+        results, note = read_files(todo, settings, count, self._spill_folder)
         notes = [message for message in (ahead_note, note) if message]
         for (src_uri, _, key), read in zip(todo, results, strict=True):
-            self.cache.put(src_uri, key, read)
+            if read.spilled is None:
+                self.cache.put(src_uri, key, read)
             reads[src_uri] = read
         return reads, "; ".join(notes)
 
@@ -157,8 +192,3 @@ class Speed(Generic[V]):
         if self._lookahead is not None:
             self._lookahead.close()
             self._lookahead = None
-
-
-def cache_shaping(settings: ReadSettings) -> tuple[str]:
-    """What besides its bytes a file's cache key holds: the settings, as text made once."""
-    return (repr(settings),)

@@ -15,12 +15,16 @@ import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
+from mkdocs_quicktakes.records.source import read_bytes
 from mkdocs_quicktakes.site.reading import FileReader, ReadResult, ReadSettings
+from mkdocs_quicktakes.speed.cache import cache_shaping, content_key
+from mkdocs_quicktakes.speed.spill import spilled
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from concurrent.futures import Future
 
 Job = tuple[str, bytes, str]
@@ -33,6 +37,8 @@ MIN_FILES_PER_WORKER = 150
 _CHUNK = 16  # files sent to a worker at once: few round trips, still an even spread
 
 _reader: FileReader | None = None  # the worker process's reader, made once by _start_worker
+_shaping: tuple[str] = ("",)  # the cache key's settings part, for files a worker reads itself
+_spill_folder: str | None = None  # where the worker spills answers, if it does (spill.py)
 
 
 def available_cpus() -> int:
@@ -54,21 +60,23 @@ def worker_count(requested: int, files: int) -> int:
 
 
 def read_files(
-    jobs: Sequence[Job], settings: ReadSettings, workers: int
+    jobs: Sequence[Job], settings: ReadSettings, workers: int, spill: str | None = None
 ) -> tuple[list[ReadResult], str]:
     """Read every job, in order, in ``workers`` processes (here when fewer than two).
+
+    With ``spill`` (a folder), each answer is written there rather than returned (spill.py).
 
     Returns:
         The results in the order of ``jobs``, and a note when workers were wanted but could
         not be used (the files are then read here; the result is the same).
     """
-    ahead, note = ReadAhead.start(jobs, settings, workers)
+    ahead, note = ReadAhead.start(jobs, settings, workers, spill)
     if ahead is None:
-        return _read_here(jobs, settings), note
+        return _read_here(jobs, settings, spill), note
     with ahead:
         found = [ahead.result(src_uri, key) for src_uri, _, key in jobs]
     missing = [job for job, result in zip(jobs, found, strict=True) if result is None]
-    read_now = iter(_read_here(missing, settings))
+    read_now = iter(_read_here(missing, settings, spill))
     return [result or next(read_now) for result in found], ahead.note
 
 
@@ -86,20 +94,49 @@ class ReadAhead:
         self.note = ""
         """Why some files could not be read ahead (a worker died), for an INFO line."""
         self._pool = pool
-        # By src_uri: the key read for (not the bytes: a large site's would double in memory),
-        # the future of its chunk and its place in it.
-        self._pending: dict[str, tuple[str, Future[list[ReadResult]], int]] = {}
+        # By src_uri: the key read for (not the bytes: a large site's would double in memory;
+        # None: the worker read the file and says which key), the future of its chunk and its
+        # place in it.
+        self._pending: dict[str, tuple[str | None, Future[list[Any]], int]] = {}
 
     @classmethod
     def start(
-        cls, jobs: Sequence[Job], settings: ReadSettings, workers: int
+        cls, jobs: Sequence[Job], settings: ReadSettings, workers: int, spill: str | None = None
     ) -> tuple[ReadAhead | None, str]:
         """Start reading ``jobs`` in ``workers`` processes; ``None`` for fewer than two.
+
+        With ``spill`` (a folder), the workers write each answer there (spill.py).
 
         Returns:
             The read-ahead, or ``None`` and why workers could not be used (``""`` when they were
             not wanted).
         """
+        return cls._start(jobs, settings, workers, spill, cls._submit)
+
+    @classmethod
+    def start_from_files(
+        cls,
+        files: Sequence[tuple[str, str]],
+        settings: ReadSettings,
+        workers: int,
+        spill: str | None = None,
+    ) -> tuple[ReadAhead | None, str]:
+        """:meth:`start` for files named by ``(src_uri, path)``: the workers read their bytes.
+
+        Each result then comes with the key of the bytes the worker read, so the build process
+        never holds them, and an edit made meanwhile still gives another key.
+        """
+        return cls._start(files, settings, workers, spill, cls._submit_files)
+
+    @classmethod
+    def _start(
+        cls,
+        jobs: Sequence[Any],
+        settings: ReadSettings,
+        workers: int,
+        spill: str | None,
+        submit: Callable[[ReadAhead, Sequence[Any]], None],
+    ) -> tuple[ReadAhead | None, str]:
         if workers < 2:
             return None, ""
         try:
@@ -108,12 +145,12 @@ class ReadAhead:
             return None, f"read in one process: settings not picklable ({error})"
         context = multiprocessing.get_context(_start_method())
         pool = ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_start_worker, initargs=(settings,)
+            workers, mp_context=context, initializer=_start_worker, initargs=(settings, spill)
         )
         ahead = cls(pool)
         try:
             for first in range(0, len(jobs), _CHUNK):
-                ahead._submit(jobs[first : first + _CHUNK])
+                submit(ahead, jobs[first : first + _CHUNK])
         except (BrokenProcessPool, OSError) as error:
             ahead.close()
             return None, _failed(error)
@@ -124,6 +161,11 @@ class ReadAhead:
         for index, (src_uri, _, key) in enumerate(chunk):
             self._pending[src_uri] = (key, future, index)
 
+    def _submit_files(self, chunk: Sequence[tuple[str, str]]) -> None:
+        future = self._pool.submit(_read_files_in_worker, list(chunk))
+        for index, (src_uri, _) in enumerate(chunk):
+            self._pending[src_uri] = (None, future, index)
+
     def result(self, src_uri: str, key: str) -> ReadResult | None:
         """The result of ``src_uri`` read for cache key ``key``, waiting for it if need be.
 
@@ -131,14 +173,17 @@ class ReadAhead:
         settings), or its worker failed (then :attr:`note` says so): the caller reads it.
         """
         entry = self._pending.get(src_uri)
-        if entry is None or entry[0] != key:
+        if entry is None or entry[0] not in (key, None):
             return None
-        _, future, index = entry
+        read_for, future, index = entry
         try:
-            return future.result()[index]
+            found = future.result()[index]
         except (BrokenProcessPool, OSError) as error:
             self.note = _failed(error)
             return None
+        if read_for is None:  # read by the worker from the file: (its key, the result)
+            read_for, found = found
+        return cast("ReadResult | None", found) if read_for == key else None
 
     def close(self) -> None:
         """Stop the workers; files not yet read are dropped."""
@@ -156,9 +201,14 @@ def _failed(error: BaseException) -> str:
     return f"read in one process: worker processes failed ({error})"
 
 
-def _read_here(jobs: Sequence[Job], settings: ReadSettings) -> list[ReadResult]:
+def _read_here(jobs: Sequence[Job], settings: ReadSettings, spill: str | None) -> list[ReadResult]:
     reader = FileReader(settings)
-    return [reader.read(src_uri, data) for src_uri, data, _ in jobs]
+    return [_read(reader, src_uri, data, spill) for src_uri, data, _ in jobs]
+
+
+def _read(reader: FileReader, src_uri: str, data: bytes, spill: str | None) -> ReadResult:
+    read = reader.read(src_uri, data)
+    return read if spill is None else spilled(read, spill)
 
 
 def _start_method() -> str:
@@ -177,12 +227,30 @@ def fork_is_safe() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
-def _start_worker(settings: ReadSettings) -> None:
-    global _reader  # one reader per worker process, made once
+def _start_worker(settings: ReadSettings, spill: str | None) -> None:
+    global _reader, _spill_folder, _shaping  # one reader per worker process, made once
     _reader = FileReader(settings)
+    _spill_folder = spill
+    _shaping = cache_shaping(settings)
 
 
 def _read_in_worker(chunk: Sequence[tuple[str, bytes]]) -> list[ReadResult]:
     if _reader is None:
         raise RuntimeError("quicktakes: a worker process was started without settings")
-    return [_reader.read(src_uri, data) for src_uri, data in chunk]
+    return [_read(_reader, src_uri, data, _spill_folder) for src_uri, data in chunk]
+
+
+def _read_files_in_worker(chunk: Sequence[tuple[str, str]]) -> list[tuple[str, ReadResult | None]]:
+    """Read each file of ``chunk``; with each result, the key of the bytes read."""
+    if _reader is None:
+        raise RuntimeError("quicktakes: a worker process was started without settings")
+    found: list[tuple[str, ReadResult | None]] = []
+    for src_uri, path in chunk:
+        data = read_bytes(Path(path), src_uri)[0]
+        if data is None:  # the build process reads it again and reports why it cannot
+            found.append(("", None))
+        else:
+            found.append(
+                (content_key(data, _shaping), _read(_reader, src_uri, data, _spill_folder))
+            )
+    return found
