@@ -541,6 +541,23 @@ def test_serve_rebuild_takes_from_the_store_only_the_hubs_that_show_the_same(
     assert outputs(site) == served.fresh()
 
 
+def test_serve_leaves_the_hubs_in_mkdocs_loop_when_a_plugin_has_page_hooks(
+    served: Served,
+) -> None:
+    # A page hook that marks every page it sees: the hubs must go through MkDocs' loop for it.
+    hooks = served.root / "hooks.py"
+    hooks.write_text(
+        "def on_post_page(output, page, config):\n    return output + '<!-- hooked -->'\n",
+        encoding="utf-8",
+    )
+    served.extra = {"hooks": [str(hooks)]}
+    served.rebuild()
+    site, _ = served.rebuild()
+    assert served.hubs == (0, 0)
+    assert site.text("learn/testing/index.html").endswith("<!-- hooked -->")
+    assert outputs(site) == served.fresh()
+
+
 @pytest.mark.parametrize("theme", THEMES)
 def test_serve_renders_the_hubs_itself_byte_for_byte_as_mkdocs_does(
     site_of: SiteOf, theme: str, tmp_path: Path
@@ -581,6 +598,20 @@ def test_serve_rebuild_reads_no_unchanged_file_and_every_changed_one(
     site, _ = served.rebuild()
     assert sorted(set(read)) == ["q2.md"]
     assert "Question 9?" in site.text("learn/testing/questions/q2/index.html")
+    assert outputs(site) == served.fresh()
+
+
+def test_serve_rebuild_renders_a_page_whose_kept_copy_is_gone(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every file looks just changed, so no page is left in place: each needs its kept copy.
+    monkeypatch.setattr(stamps, "_now", lambda: time.time_ns() - 10 * 10**9)
+    served.rebuild()
+    store = load_config(str(served.config())).plugins["quicktakes"].speed.pages
+    for kept in [path for path in store.folder.rglob("*") if path.is_file()]:
+        kept.unlink()  # a temp-folder cleaner went through it
+    site, copied = served.rebuild()
+    assert copied == 0
     assert outputs(site) == served.fresh()
 
 

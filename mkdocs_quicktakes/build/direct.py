@@ -267,7 +267,7 @@ class DirectPages:
         """Copy every page the store holds into place; the pages left to render."""
         store = cast("PageStore", self._store)
         site = site_signature(self.config, self._nav, self.pages)
-        todo, wanted = [], {}
+        todo, wanted, reused = [], {}, []
         for file in self.direct:
             key = self._keys[file.src_uri] = self._page_key(site, file)
             note = store.note(key)
@@ -275,8 +275,13 @@ class DirectPages:
                 todo.append(file)
             else:
                 wanted[file.abs_dest_path] = key
+                reused.append((file, note))
+        self._left, missing = store.place_all(wanted)
+        for file, note in reused:
+            if os.path.normpath(file.abs_dest_path) in missing:
+                todo.append(file)
+            else:
                 self._reused.append((file.src_uri, note))
-        self._left = store.place_all(wanted)
         store.folder  # noqa: B018 - made here, before the workers fork, who keep pages in it
         return todo
 

@@ -118,17 +118,25 @@ class PageStore:
         return self.folder / key[:2] / key[2:]
 
     def note(self, key: str) -> StoreNote | None:
-        """The note of the page kept under ``key``, if one is kept; marks it used."""
-        note = self._notes.get(key)
-        if note is not None and self.path(key).is_file():
-            self._used.add(key)
-            return note
-        return None
+        """The note of the page kept under ``key``, if one is noted; marks it used.
 
-    def place(self, key: str, dest: str) -> None:
-        """Copy the page kept under ``key`` to ``dest``, making its folders."""
-        os.makedirs(os.path.dirname(dest), exist_ok=True)
-        shutil.copyfile(self.path(key), dest)
+        Whether its file is still kept, :meth:`place_all` finds out (a stat a page here would
+        cost more than the rest of looking it up).
+        """
+        note = self._notes.get(key)
+        if note is not None:
+            self._used.add(key)
+        return note
+
+    def place(self, key: str, dest: str) -> bool:
+        """Copy the page kept under ``key`` to ``dest``, making its folders; ``False``: none."""
+        try:
+            source = self.path(key)
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            shutil.copyfile(source, dest)
+        except FileNotFoundError:
+            return False
+        return True
 
     def set_aside(self, site_dir: str) -> None:
         """Move the folders of ``site_dir`` holding pages of the last build to a hidden one.
@@ -154,20 +162,20 @@ class PageStore:
             except OSError:
                 continue
 
-    def place_all(self, pages: Mapping[str, str]) -> set[str]:
+    def place_all(self, pages: Mapping[str, str]) -> tuple[set[str], set[str]]:
         """Put each page ``path: key`` in place: left as it is when unchanged, else copied.
 
         Everything set aside that is not such a page is removed, as MkDocs would have.
 
         Returns:
-            The paths of the pages left in place.
+            The paths of the pages left in place, and of those the store no longer holds (to
+            be rendered).
         """
         wanted = {os.path.normpath(path): key for path, key in pages.items()}
         left = self._put_back(wanted) if self._aside else self._unchanged_in_place(wanted)
-        for path, key in wanted.items():
-            if path not in left:
-                self.place(key, path)
-        return left
+        missing = {path for path, key in wanted.items() if path not in left}
+        missing = {path for path in missing if not self.place(wanted[path], path)}
+        return left, missing
 
     def check_in_place(self, pages: Mapping[str, str], left: set[str]) -> None:
         """Note the pages ``path: key`` now in ``site_dir``, at the end of a build.
