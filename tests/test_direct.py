@@ -518,25 +518,38 @@ def test_serve_rebuild_never_leaves_a_page_another_plugin_changed_while_building
     assert outputs(site) == served.fresh()
 
 
+HUB_CHANGES: dict[str, dict[str, str]] = {
+    "a question's title": {"q2.md": quicktake(id=102, title="Edited?", url=QUESTIONS + "q2")},
+    "a new question": {"q3.md": quicktake(id=103, title="A new one?", url=QUESTIONS + "q3")},
+    "a question's date": {
+        "q0.md": quicktake(id=100, title="Question 0?", url=QUESTIONS + "q0", date="2026-03-05")
+    },
+    "a question's subject": {
+        "q2.md": quicktake(id=102, title="Question 2?", url=QUESTIONS + "q2", subject="Other")
+    },
+    "nothing": {},
+}
+
+
 @pytest.mark.parametrize(
-    ("change", "from_store", "hub", "shown"),
+    ("change", "hubs", "hub", "shown"),
     [
-        ("a question's title", 1, "learn/testing/index.html", "Edited?"),
-        ("a new question", 0, "learn/testing/index.html", "A new one?"),
-        ("nothing", 2, "learn/index.html", "Testing"),
+        ("a question's title", (2, 1), "learn/testing/index.html", "Edited?"),
+        ("a new question", (2, 0), "learn/testing/index.html", "A new one?"),
+        # The newest date is both hubs' sitemap date.
+        ("a question's date", (2, 0), "learn/testing/index.html", "Mar 05, 2026"),
+        ("a question's subject", (3, 0), "learn/index.html", "Other"),
+        ("nothing", (2, 2), "learn/index.html", "Testing"),
     ],
 )
 def test_serve_rebuild_takes_from_the_store_only_the_hubs_that_show_the_same(
-    served: Served, change: str, from_store: int, hub: str, shown: str
+    served: Served, change: str, hubs: tuple[int, int], hub: str, shown: str
 ) -> None:
     served.rebuild()
-    if change == "a question's title":
-        edit_q2(served)
-    elif change == "a new question":
-        served.write_pages({"q3.md": quicktake(id=103, title="A new one?", url=QUESTIONS + "q3")})
+    served.write_pages(HUB_CHANGES[change])
     site, _ = served.rebuild()
     # The subject's hub lists its questions; the subjects index, the subjects and their counts.
-    assert served.hubs == (2, from_store)
+    assert served.hubs == hubs
     assert shown in site.text(hub)
     assert outputs(site) == served.fresh()
 

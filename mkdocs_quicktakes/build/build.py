@@ -620,11 +620,36 @@ class Build:
         return related, crumbs, feeds
 
     def hub_inputs(self, page: HubPage, config: MkDocsConfig) -> tuple[object, ...]:
-        """What a hub shows beyond what every page does: for its key in the page store.
+        """What a hub's view and head tags are made of, beyond the site's options and nav.
 
-        Its title and the template it asks for, its template context and its head tags.
+        For its key in the page store (``mkdocs serve``): its meta (title, template) and
+        sitemap date; its url, number and count; the subjects index's url (breadcrumbs) and
+        whether feeds are linked. A subject's page adds the subject's name, folder (feeds),
+        number of questions and the url of each page of its hub (pager), and, for each question
+        it lists, its url and the read cache's key of its file, which stands for all the page
+        shows of it (title, date, excerpt). The subjects index adds each subject's name, url and
+        count. Making the view and head tags themselves costs ten times more; they are the
+        inputs of last resort, when a question's read result is not the one the cache keys.
         """
-        return (page.meta, page.update_date, self._hub_view(page.hub), self._hub_head(page, config))
+        hub = page.hub
+        index = self.catalog.index.url if self.catalog.index else None
+        common = (page.meta, page.update_date, hub.url, hub.number, hub.count, index)
+        subject = self.catalog.subject_by_key(hub.subject_key)
+        if subject is None:
+            listed = tuple((s.name, s.url, len(s.entries)) for s in self.catalog.subjects)
+            return (*common, self.feeds_linked, listed)
+        items = []
+        for entry in hub.entries:
+            src_uri = entry.take.src_uri
+            read = self.reads.get(src_uri)
+            key = self.speed.cache.key_of(src_uri, read) if read is not None else None
+            if key is None or read is None or read.take is not entry.take:
+                view, head = self._hub_view(hub), self._hub_head(page, config)
+                return (*common, self.feeds_linked, view, head)
+            items.append((src_uri, key, entry.url))
+        pages = tuple(other.url for other in subject.pages)
+        shown = (subject.name, subject.folder, len(subject.entries), pages, tuple(items))
+        return (*common, self.feeds_linked, shown)
 
     def _hub_view(self, hub: Hub) -> HubView | SubjectsView:
         """The template context of a hub page or of the subjects index, made once per build.

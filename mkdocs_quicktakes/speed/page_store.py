@@ -146,7 +146,7 @@ class PageStore:
         """
         self.drop_aside()
         site_dir = os.path.normpath(site_dir)
-        tops = {_top_folder(path, site_dir) for path in self._in_place} - {""}
+        tops = {_top_folder(path, site_dir + os.sep) for path in self._in_place} - {""}
         if not tops:
             return
         aside = os.path.join(site_dir, ASIDE)
@@ -294,8 +294,12 @@ def _same_bytes(first: str | Path, second: str | Path) -> bool:
         return False
 
 
-def _top_folder(path: str, site_dir: str) -> str:
-    """The folder of ``site_dir`` that holds ``path`` (``""``: none, or not under it)."""
-    relative = os.path.relpath(path, site_dir)
-    top, separator, _ = relative.partition(os.sep)
-    return top if separator and top not in (os.curdir, os.pardir) else ""
+def _top_folder(path: str, prefix: str) -> str:
+    """The folder of ``site_dir`` that holds ``path`` (``""``: none, or not under it).
+
+    ``prefix`` is ``site_dir`` with a separator; both paths are normalized.
+    """
+    if not path.startswith(prefix):
+        return ""
+    top, separator, _ = path[len(prefix) :].partition(os.sep)
+    return top if separator else ""
