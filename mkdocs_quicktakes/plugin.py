@@ -112,7 +112,9 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
             store = self.speed.pages if self._serving else None
             self.build.take_out_direct(files, config, plugin=self, store=store)
         pages = len(self.build.takes)
-        if self._hint_dirty and pages >= DIRTY_HINT_PAGES:
+        # Not with the direct pipeline, whose page store rebuilds only what changed anyway.
+        direct = self.build.direct is not None and bool(self.build.direct.direct)
+        if self._hint_dirty and pages >= DIRTY_HINT_PAGES and not direct:
             self._hint_dirty = False  # once per `mkdocs serve`
             self.build.report.note(
                 f"{pages} QuickTakes pages: each rebuild after an edit builds them all; "

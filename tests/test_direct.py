@@ -42,6 +42,7 @@ from conftest import (
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
+from mkdocs_quicktakes import plugin as plugin_module
 from mkdocs_quicktakes.build import build as build_module
 from mkdocs_quicktakes.build import direct as direct_module
 from mkdocs_quicktakes.build.direct import DirectPages
@@ -626,6 +627,14 @@ def test_serve_rebuild_renders_a_page_whose_kept_copy_is_gone(
     site, copied = served.rebuild()
     assert copied == 0
     assert outputs(site) == served.fresh()
+
+
+def test_serve_with_the_store_does_not_suggest_dirty_rebuilds(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(plugin_module, "DIRTY_HINT_PAGES", 2)
+    site, _ = served.rebuild()
+    assert not [m for m in site.messages(logging.INFO) if "serve --dirty" in m]
 
 
 def test_serve_stopping_removes_the_store(served: Served) -> None:
