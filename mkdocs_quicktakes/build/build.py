@@ -35,6 +35,7 @@ from mkdocs_quicktakes.build.direct import (
 )
 from mkdocs_quicktakes.build.pages import HubPage, QuickTakePage
 from mkdocs_quicktakes.build.search import (
+    IndexedText,
     KeptPagefindBundle,
     build_pagefind_index,
     feed_mkdocs_search,
@@ -84,10 +85,12 @@ if TYPE_CHECKING:
     from mkdocs.utils.templates import TemplateContext
 
     from mkdocs_quicktakes.answer.placeholders import PreparedAnswer
+    from mkdocs_quicktakes.answer.search_text import IndexedHtml
     from mkdocs_quicktakes.config import QuickTakesConfig
     from mkdocs_quicktakes.html.head import HeadTags
     from mkdocs_quicktakes.html.hubs import LinkView
     from mkdocs_quicktakes.html.views import RelatedView
+    from mkdocs_quicktakes.records.dates import DateValue
     from mkdocs_quicktakes.records.model import Problem, QuickTake
     from mkdocs_quicktakes.records.report import Logger
     from mkdocs_quicktakes.site.catalog import HubPage as Hub
@@ -129,6 +132,8 @@ class Build:
         """Whether feeds are written this build, so pages may link to them."""
         self._hub_views: dict[str, HubView | SubjectsView] = {}
         self._answer_texts: dict[str, str] = {}
+        self._newest: dict[str, DateValue | None] = {}
+        """The newest date of each subject's questions (``""``: all questions), by its key."""
         self._page_work: dict[str, PageWork] = {}
         self.direct: DirectPages | None = None
         """With ``pipeline: direct``, the Q&A pages the plugin renders itself (direct.py)."""
@@ -464,9 +469,11 @@ class Build:
         # text and in attributes (readthedocs' Previous/Next buttons have title="...").
         page.meta["title"] = escape(hub_title(hub, self.catalog, self.settings.labels))
         page.meta["template"] = HUB_TEMPLATE if hub.subject_key else SUBJECTS_TEMPLATE
-        subject = self.catalog.subject_by_key(hub.subject_key)
-        entries = subject.entries if subject else self.catalog.entries
-        newest = newest_date(entry.take for entry in entries)
+        if hub.subject_key not in self._newest:  # once per subject: it has hundreds of pages
+            subject = self.catalog.subject_by_key(hub.subject_key)
+            entries = subject.entries if subject else self.catalog.entries
+            self._newest[hub.subject_key] = newest_date(entry.take for entry in entries)
+        newest = self._newest[hub.subject_key]
         if newest is not None and (lastmod := sitemap_date(newest)):
             page.update_date = lastmod
 
@@ -675,18 +682,22 @@ class Build:
 
     # -- search ---------------------------------------------------------------------------------
 
-    def search_text(self, page: Page) -> tuple[str, str] | None:
-        """What MkDocs' search indexes of a page of this plugin: a plain-text title and HTML."""
+    def search_text(self, page: Page) -> IndexedText | None:
+        """What MkDocs' search indexes of a page of this plugin: a plain-text title and HTML.
+
+        With the HTML a Q&A page's answer split as the index reads it, when it was split where
+        the answer was rendered and the page shows it unchanged.
+        """
         take = self.takes.get(page.file.src_uri)
         if take is None and not isinstance(page, HubPage):
             return None
         # page.title is HTML-escaped for the themes (see _set_page_meta); the index wants text.
         title = unescape(page.title or "")
         if take is None or self.options.search_text == "full":
-            return title, page.content or ""
+            return IndexedText(title, page.content or "", _answer_split(page))
         headings = [(item.id, item.title) for item in _flat_toc(page.toc)]
         summary = search_summary_html(take.question, take.description, take.keywords, headings)
-        return title, summary
+        return IndexedText(title, summary)
 
     # -- on_post_build --------------------------------------------------------------------------
 
@@ -797,3 +808,12 @@ def _fill_toc_titles(toc: TableOfContents, prepared: PreparedAnswer) -> None:
     for item in _flat_toc(toc):
         item.title = toc_title(item.title, prepared)
         item.id = toc_id(item.id)
+
+
+def _answer_split(page: Page) -> IndexedHtml | None:
+    """A Q&A page's answer as MkDocs' search reads it, if split already and shown unchanged."""
+    rendered = page.read.rendered if isinstance(page, QuickTakePage) else None
+    finished = rendered.finished if rendered is not None else None
+    if finished is None or finished.indexed is None or page.content != finished.html:
+        return None
+    return finished.indexed

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from mkdocs.contrib.search import SearchPlugin
 from mkdocs.exceptions import PluginError
 
 from mkdocs_quicktakes.answer.math import MathMode, math_macros
@@ -85,6 +86,9 @@ class Settings:
             math_macros=math_macros(options.math_macros),
             answer_html=cast("AnswerHtml", options.answer_html),
             answer_text=needs_answer_text(options.structured_data),
+            # Split once, where the answer is rendered: MkDocs' search indexes whole answers.
+            index_html=options.search_text == "full"
+            and isinstance(config.plugins.get("search"), SearchPlugin),
         )
         return ReadSettings(
             max_answer_bytes=options.max_answer_bytes,
