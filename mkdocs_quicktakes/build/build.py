@@ -165,9 +165,9 @@ class Build:
         """
         if note := self.speed.load_cache(self.settings.cache_folder):
             self.report.note(note)
-        settings = self.settings.read_settings(config)
         found = list(markdown_files(config.docs_dir))
         self.speed.spill_answers(self._spills_answers(config, plugin, len(found), serving))
+        settings = self.settings.read_settings(config, spilled=self.speed.spill is not None)
         if not self.speed.cache:  # nothing to look up: the workers read the bytes themselves
             files = [(src_uri, str(path)) for path, src_uri in found]
             self.speed.read_ahead_files(files, settings, self.options.workers)
@@ -201,7 +201,8 @@ class Build:
         Runs before the nav and any page exist, so every page can link to every other one.
         """
         # Here, not in on_config: plugins later in the list may still add Markdown extensions.
-        self.read_settings = self.settings.read_settings(config)
+        spilled = self.speed.spill is not None
+        self.read_settings = self.settings.read_settings(config, spilled=spilled)
         self.report.files_checked = len(files.documentation_pages())
         self._note_left_out_extensions(config)
         self._read(files)
