@@ -444,10 +444,9 @@ def direct_used(site: Site) -> bool:
     return any(WRITTEN.search(m) for m in site.messages(logging.INFO))
 
 
-def auto_range(monkeypatch: pytest.MonkeyPatch, low: int, high: int = 30_000) -> None:
-    """The sizes at which ``pipeline: auto`` chooses direct."""
+def auto_range(monkeypatch: pytest.MonkeyPatch, low: int) -> None:
+    """The size from which ``pipeline: auto`` chooses direct."""
     monkeypatch.setattr(direct_module, "AUTO_DIRECT_PAGES", low)
-    monkeypatch.setattr(direct_module, "AUTO_DIRECT_MAX_PAGES", high)
 
 
 def test_auto_keeps_a_small_site_in_mkdocs_page_loop(build_site: BuildSite) -> None:
@@ -475,26 +474,6 @@ def test_auto_keeps_a_large_site_in_the_loop_when_a_plugin_has_page_hooks_and_sa
         f"page hooks of {tmp_path / 'hooks.py'} must run on them; pipeline: direct builds them "
         "faster without"
     ]
-
-
-def test_auto_keeps_a_very_large_site_in_the_loop_for_memory_and_says_so(
-    build_site: BuildSite, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    auto_range(monkeypatch, 1, 2)
-    site = build_site(THREE)
-    assert not direct_used(site)
-    notes = [m for m in site.messages(logging.INFO) if "pipeline: auto" in m]
-    assert notes == [
-        "mkdocs_quicktakes: pipeline: auto: the 3 Q&A pages go through MkDocs' page loop, which "
-        "needs less memory than pipeline: direct on a site this large"
-    ]
-
-
-def test_direct_is_used_on_a_very_large_site_when_asked_for(
-    build_site: BuildSite, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    auto_range(monkeypatch, 1, 2)
-    assert direct_used(build_site(THREE, plugin={"pipeline": "direct"}))
 
 
 def test_a_store_left_by_a_killed_process_is_removed_by_the_next() -> None:
