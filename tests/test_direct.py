@@ -44,6 +44,7 @@ from mkdocs.exceptions import Abort
 
 from mkdocs_quicktakes.build import direct as direct_module
 from mkdocs_quicktakes.build.direct import DirectPages
+from mkdocs_quicktakes.speed import spill as spill_module
 from mkdocs_quicktakes.speed.page_store import PageStore
 
 if TYPE_CHECKING:
@@ -549,3 +550,24 @@ def test_a_page_in_mkdocs_loop_takes_its_answer_back_from_the_spill_file(
     assert build is not None
     assert all(read.spilled is not None for read in build.reads.values())
     assert outputs(site) == outputs(plain)
+
+
+def test_answers_and_entries_stay_in_memory_when_the_disk_refuses_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk costs memory, not pages: the site is the one pipeline: mkdocs writes."""
+    forget_plugins()
+    expected = outputs(build_pages(tmp_path / "plain", THREE, plugin={"pipeline": "mkdocs"}))
+
+    def full_disk(*_: object) -> object:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(spill_module, "append_to_spill", full_disk)
+    monkeypatch.setattr(direct_module, "append_to_spill", full_disk)
+    forget_plugins()
+    site = build_pages(tmp_path / "full", THREE, plugin=DIRECT)
+    assert written(site) == (3, "2 worker processes")
+    build = load_config(str(tmp_path / "full" / "mkdocs.yml")).plugins["quicktakes"].build
+    assert build is not None
+    assert all(read.spilled is None for read in build.reads.values())
+    assert outputs(site) == expected

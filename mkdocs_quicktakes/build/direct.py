@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, cast
 from mkdocs.commands.build import get_context
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
+from mkdocs.structure.toc import TableOfContents
 from mkdocs.utils import write_file
 
 from mkdocs_quicktakes.build.pages import QuickTakePage
@@ -384,7 +385,10 @@ class DirectPages:
         """
         for name, entries in found.items():
             if entries and streams_index(self.config.plugins[name]):
-                found[name] = [append_to_spill(folder, "search", entries_json(entries))]
+                try:
+                    found[name] = [append_to_spill(folder, "search", entries_json(entries))]
+                except OSError:  # a full disk: the entries go to the build process as they are
+                    continue
 
     def _render_page(self, page: QuickTakePage) -> None:
         """MkDocs' ``_populate_page`` and ``_build_page``, with the hooks of :meth:`_allowed`."""
@@ -521,6 +525,9 @@ def _forget_page(page: Page) -> None:
     """Drop what rendering gave the page: a worker keeps nothing of the pages it wrote."""
     page.content = None
     page.markdown = None
+    page.toc = TableOfContents([])
+    page.meta = {}
+    page.present_anchor_ids = None
 
 
 class _collected:
