@@ -67,6 +67,7 @@ timed(mkbuild, "_build_theme_template", "MkDocs: theme templates (sitemap, 404)"
 timed(Build, "start_direct", "direct: fork the workers")
 timed(Build, "finish_direct", "direct: wait for the workers, merge")
 timed(SearchPlugin, "on_post_build", "search: write the index")
+timed(Build, "write_search_index", "direct: write the search index from the workers' entries")
 original_start, original_finish = Build.start_direct, Build.finish_direct
 marks = {}
 def start_direct(self, env, **kwargs):

@@ -47,6 +47,7 @@ from mkdocs_quicktakes.build import build as build_module
 from mkdocs_quicktakes.build import direct as direct_module
 from mkdocs_quicktakes.build.direct import DirectPages
 from mkdocs_quicktakes.records import source as source_module
+from mkdocs_quicktakes.speed import spill as spill_module
 from mkdocs_quicktakes.speed import stamps
 from mkdocs_quicktakes.speed.page_store import PageStore
 
@@ -654,10 +655,9 @@ def direct_used(site: Site) -> bool:
     return any(WRITTEN.search(m) for m in site.messages(logging.INFO))
 
 
-def auto_range(monkeypatch: pytest.MonkeyPatch, low: int, high: int = 30_000) -> None:
-    """The sizes at which ``pipeline: auto`` chooses direct."""
+def auto_range(monkeypatch: pytest.MonkeyPatch, low: int) -> None:
+    """The size from which ``pipeline: auto`` chooses direct."""
     monkeypatch.setattr(direct_module, "AUTO_DIRECT_PAGES", low)
-    monkeypatch.setattr(direct_module, "AUTO_DIRECT_MAX_PAGES", high)
 
 
 def test_auto_keeps_a_small_site_in_mkdocs_page_loop(build_site: BuildSite) -> None:
@@ -685,26 +685,6 @@ def test_auto_keeps_a_large_site_in_the_loop_when_a_plugin_has_page_hooks_and_sa
         f"page hooks of {tmp_path / 'hooks.py'} must run on them; pipeline: direct builds them "
         "faster without"
     ]
-
-
-def test_auto_keeps_a_very_large_site_in_the_loop_for_memory_and_says_so(
-    build_site: BuildSite, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    auto_range(monkeypatch, 1, 2)
-    site = build_site(THREE)
-    assert not direct_used(site)
-    notes = [m for m in site.messages(logging.INFO) if "pipeline: auto" in m]
-    assert notes == [
-        "mkdocs_quicktakes: pipeline: auto: the 3 Q&A pages go through MkDocs' page loop, which "
-        "needs less memory than pipeline: direct on a site this large"
-    ]
-
-
-def test_direct_is_used_on_a_very_large_site_when_asked_for(
-    build_site: BuildSite, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    auto_range(monkeypatch, 1, 2)
-    assert direct_used(build_site(THREE, plugin={"pipeline": "direct"}))
 
 
 def test_a_store_left_by_a_killed_process_is_removed_by_the_next() -> None:
@@ -780,3 +760,24 @@ def test_a_page_in_mkdocs_loop_takes_its_answer_back_from_the_spill_file(
     assert build is not None
     assert all(read.spilled is not None for read in build.reads.values())
     assert outputs(site) == outputs(plain)
+
+
+def test_answers_and_entries_stay_in_memory_when_the_disk_refuses_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk costs memory, not pages: the site is the one pipeline: mkdocs writes."""
+    forget_plugins()
+    expected = outputs(build_pages(tmp_path / "plain", THREE, plugin={"pipeline": "mkdocs"}))
+
+    def full_disk(*_: object) -> object:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(spill_module, "append_to_spill", full_disk)
+    monkeypatch.setattr(direct_module, "append_to_spill", full_disk)
+    forget_plugins()
+    site = build_pages(tmp_path / "full", THREE, plugin=DIRECT)
+    assert written(site) == (3, "2 worker processes")
+    build = load_config(str(tmp_path / "full" / "mkdocs.yml")).plugins["quicktakes"].build
+    assert build is not None
+    assert all(read.spilled is None for read in build.reads.values())
+    assert outputs(site) == expected

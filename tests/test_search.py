@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from mkdocs.config import load_config
 from mkdocs.contrib.search.search_index import ContentParser
 
+from mkdocs_quicktakes.build import search as search_module
 from mkdocs_quicktakes.build.search import SanitizedContentParser, wait_until_written
 from mkdocs_quicktakes.site.reading import FileReader, ReadSettings
 
@@ -344,6 +345,30 @@ TOKENS = [*"ab <>&#;\"'=/$`*_[]()|-", "\\n", "### ", "<h2 id=x>", "</h2>", "&amp
 def test_sanitized_parser_agrees_with_mkdocs_search_on_any_answer(answer: str) -> None:
     for html in sanitized_answers([answer or "x"]):
         assert parsed(SanitizedContentParser(), html) == parsed(ContentParser(), html)
+
+
+def test_direct_pipeline_does_not_parse_an_answer_again_for_the_index(
+    build_site: BuildSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answer is split for the index where it is rendered; the page's build takes that.
+
+    (``pipeline: mkdocs`` splits it while it builds the page: kept split in its memory, every
+    answer would cost a large site's build process a third more.)
+    """
+    split_while_building: list[str] = []
+    original = search_module.index_sanitized_html
+
+    def recording(html: str) -> Any:
+        split_while_building.append(html)
+        return original(html)
+
+    monkeypatch.setattr(search_module, "index_sanitized_html", recording)
+    site = build_site(PAGES, plugin={"pipeline": "direct", "workers": 1})
+    assert not any("zebrafishword" in html for html in split_while_building)
+    entries = search_entries(site)
+    sections = {entry["title"]: entry["text"] for entry in entries}
+    assert "quagganword" in sections["Kruskal's steps"]
+    assert "zebrafishword" in next(e["text"] for e in entries if e["location"] == PAGE_URL)
 
 
 def test_the_pagefind_bundle_is_waited_for_until_its_files_stop_growing(tmp_path: Path) -> None:

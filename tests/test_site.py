@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import posixpath
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -191,6 +192,40 @@ def test_hub_pages_hold_twenty_newest_first(corpus_site: Site) -> None:
     assert dates == sorted(dates, reverse=True)
     page2 = corpus_site.soup(folder + "page/2/index.html")
     assert links(page2, ".qt-pager__previous") == [("Previous", "../../")]
+
+
+@pytest.mark.parametrize(
+    ("count", "page", "shown"),
+    [
+        (9, 5, "1 2 3 4 [5] 6 7 8 9"),
+        (12, 1, "[1] 2 3 … 12"),
+        (12, 5, "1 2 3 4 [5] 6 7 … 12"),
+        (12, 6, "1 … 4 5 [6] 7 8 … 12"),
+        (12, 12, "1 … 10 11 [12]"),
+    ],
+)
+def test_a_large_hub_links_the_first_last_and_nearby_pages(
+    build_site: BuildSite, count: int, page: int, shown: str
+) -> None:
+    """Every page on every page would grow with the square of the subject's size."""
+    pages = {
+        f"q{n}.md": quicktake(title=f"Q{n}?", url=f"/learn/big/questions/q{n}", subject="Big")
+        for n in range(count)
+    }
+    site = build_site(pages, plugin={"hub_page_size": 1})
+    path = "learn/big/index.html" if page == 1 else f"learn/big/page/{page}/index.html"
+    items = site.soup(path).select(".qt-pager__pages li")
+    words = []
+    for item in items:
+        text = item.get_text(strip=True)
+        current = item.select_one('[aria-current="page"]') is not None
+        words.append(f"[{text}]" if current else text)
+        if item.a is not None:  # each number links to that page
+            opened = posixpath.normpath(posixpath.join(posixpath.dirname(path), item.a["href"]))
+            assert opened == ("learn/big" if text == "1" else f"learn/big/page/{text}")
+    assert " ".join(words) == shown
+    gaps = [item for item in items if "qt-pager__gap" in (item.get("class") or [])]
+    assert all(gap.get("aria-hidden") == "true" and gap.a is None for gap in gaps)
 
 
 def test_subjects_index_lists_every_subject_once_with_its_count(corpus_site: Site) -> None:

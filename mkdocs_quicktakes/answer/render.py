@@ -21,6 +21,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from mkdocs_quicktakes.answer.math import conversion_error, fill_math, fill_math_text
 from mkdocs_quicktakes.answer.sanitize import sanitize_html, sanitize_text
+from mkdocs_quicktakes.answer.search_text import IndexedHtml, index_sanitized_html
 from mkdocs_quicktakes.answer.text import answer_text
 from mkdocs_quicktakes.records.model import Problem
 
@@ -137,6 +138,8 @@ class RenderSettings:
         math_macros: The option ``math_macros``, checked and sorted.
         answer_html: The option ``answer_html``.
         answer_text: Whether to keep the answer as plain text (JSON-LD that holds the answer).
+        index_html: Whether to split the sanitized HTML as a search index reads it (MkDocs'
+            search indexes whole answers), so building the page does not parse it again.
     """
 
     extensions: tuple[str, ...] = ()
@@ -145,6 +148,7 @@ class RenderSettings:
     math_macros: MathMacros = ()
     answer_html: AnswerHtml = "sanitize"
     answer_text: bool = False
+    index_html: bool = False
 
 
 @dataclass(frozen=True)
@@ -155,11 +159,13 @@ class FinishedHtml:
         html: Sanitised (unless trusted), formulas in place.
         text: The answer as plain text, formulas as LaTeX; ``""`` unless asked for.
         failures: The formulas that could not be converted, shown as source.
+        indexed: ``html`` as MkDocs' search reads it, when asked for and sanitised.
     """
 
     html: str
     text: str
     failures: tuple[MathSpan, ...]
+    indexed: IndexedHtml | None = None
 
 
 @dataclass(frozen=True)
@@ -202,10 +208,12 @@ def finish_answer_html(
         token=prepared.token,
         macros=settings.math_macros,
     )
-    if settings.answer_html == "sanitize":
-        # The last step: nothing changes the HTML after it, so nothing can undo it.
-        html = sanitize_html(html)
-    return FinishedHtml(html, text, tuple(failures))
+    if settings.answer_html != "sanitize":
+        return FinishedHtml(html, text, tuple(failures))
+    # The last step: nothing changes the HTML after it, so nothing can undo it.
+    html = sanitize_html(html)
+    indexed = index_sanitized_html(html) if settings.index_html else None
+    return FinishedHtml(html, text, tuple(failures), indexed)
 
 
 def formula_problems(

@@ -35,6 +35,7 @@ from mkdocs_quicktakes.build.direct import (
 )
 from mkdocs_quicktakes.build.pages import HubPage, QuickTakePage
 from mkdocs_quicktakes.build.search import (
+    IndexedText,
     KeptPagefindBundle,
     build_pagefind_index,
     feed_mkdocs_search,
@@ -85,6 +86,7 @@ if TYPE_CHECKING:
     from mkdocs.utils.templates import TemplateContext
 
     from mkdocs_quicktakes.answer.placeholders import PreparedAnswer
+    from mkdocs_quicktakes.answer.search_text import IndexedHtml
     from mkdocs_quicktakes.config import QuickTakesConfig
     from mkdocs_quicktakes.html.head import HeadTags
     from mkdocs_quicktakes.html.hubs import LinkView
@@ -130,9 +132,9 @@ class Build:
         self.feeds_linked = False
         """Whether feeds are written this build, so pages may link to them."""
         self._hub_views: dict[str, HubView | SubjectsView] = {}
-        self._newest: dict[str, DateValue | None] = {}
-        """The newest date of each subject's questions (``""``: of all), by subject key."""
         self._answer_texts: dict[str, str] = {}
+        self._newest: dict[str, DateValue | None] = {}
+        """The newest date of each subject's questions (``""``: all questions), by its key."""
         self._page_work: dict[str, PageWork] = {}
         self.direct: DirectPages | None = None
         """With ``pipeline: direct``, the Q&A pages the plugin renders itself (direct.py)."""
@@ -164,9 +166,9 @@ class Build:
         """
         if note := self.speed.load_cache(self.settings.cache_folder):
             self.report.note(note)
-        settings = self.settings.read_settings(config)
         found = list(markdown_files(config.docs_dir))
         self.speed.spill_answers(self._spills_answers(config, plugin, len(found), serving))
+        settings = self.settings.read_settings(config, spilled=self.speed.spill is not None)
         if not self.speed.cache:  # nothing to look up: the workers read the bytes themselves
             files = [(src_uri, str(path)) for path, src_uri in found]
             self.speed.read_ahead_files(files, settings, self.options.workers)
@@ -201,7 +203,8 @@ class Build:
         Runs before the nav and any page exist, so every page can link to every other one.
         """
         # Here, not in on_config: plugins later in the list may still add Markdown extensions.
-        self.read_settings = self.settings.read_settings(config)
+        spilled = self.speed.spill is not None
+        self.read_settings = self.settings.read_settings(config, spilled=spilled)
         self.report.files_checked = len(files.documentation_pages())
         self._note_left_out_extensions(config)
         self._read(files)
@@ -498,7 +501,7 @@ class Build:
         # text and in attributes (readthedocs' Previous/Next buttons have title="...").
         page.meta["title"] = escape(hub_title(hub, self.catalog, self.settings.labels))
         page.meta["template"] = HUB_TEMPLATE if hub.subject_key else SUBJECTS_TEMPLATE
-        if hub.subject_key not in self._newest:  # once per subject, not per page of its hub
+        if hub.subject_key not in self._newest:  # once per subject: it has hundreds of pages
             subject = self.catalog.subject_by_key(hub.subject_key)
             entries = subject.entries if subject else self.catalog.entries
             self._newest[hub.subject_key] = newest_date(entry.take for entry in entries)
@@ -766,18 +769,22 @@ class Build:
 
     # -- search ---------------------------------------------------------------------------------
 
-    def search_text(self, page: Page) -> tuple[str, str] | None:
-        """What MkDocs' search indexes of a page of this plugin: a plain-text title and HTML."""
+    def search_text(self, page: Page) -> IndexedText | None:
+        """What MkDocs' search indexes of a page of this plugin: a plain-text title and HTML.
+
+        With the HTML a Q&A page's answer split as the index reads it, when it was split where
+        the answer was rendered and the page shows it unchanged.
+        """
         take = self.takes.get(page.file.src_uri)
         if take is None and not isinstance(page, HubPage):
             return None
         # page.title is HTML-escaped for the themes (see _set_page_meta); the index wants text.
         title = unescape(page.title or "")
         if take is None or self.options.search_text == "full":
-            return title, page.content or ""
+            return IndexedText(title, page.content or "", _answer_split(page))
         headings = [(item.id, item.title) for item in _flat_toc(page.toc)]
         summary = search_summary_html(take.question, take.description, take.keywords, headings)
-        return title, summary
+        return IndexedText(title, summary)
 
     # -- on_post_build --------------------------------------------------------------------------
 
@@ -888,3 +895,12 @@ def _fill_toc_titles(toc: TableOfContents, prepared: PreparedAnswer) -> None:
     for item in _flat_toc(toc):
         item.title = toc_title(item.title, prepared)
         item.id = toc_id(item.id)
+
+
+def _answer_split(page: Page) -> IndexedHtml | None:
+    """A Q&A page's answer as MkDocs' search reads it, if split already and shown unchanged."""
+    rendered = page.read.rendered if isinstance(page, QuickTakePage) else None
+    finished = rendered.finished if rendered is not None else None
+    if finished is None or finished.indexed is None or page.content != finished.html:
+        return None
+    return finished.indexed

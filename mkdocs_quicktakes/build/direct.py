@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, cast
 from mkdocs.commands.build import get_context
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
+from mkdocs.structure.toc import TableOfContents
 from mkdocs.utils import write_file
 
 from mkdocs_quicktakes.build.pages import HubPage, QuickTakePage
@@ -62,13 +63,8 @@ PAGE_EVENTS = (
 except for this plugin's own and the search plugin's."""
 AUTO_DIRECT_PAGES = 500
 """With ``pipeline: auto`` (the default), the direct pipeline is used from this many Q&A pages on
-(see docs/performance.md for the measurements behind it)."""
-AUTO_DIRECT_MAX_PAGES = 30_000
-"""With ``pipeline: auto``, sites of more Q&A pages stay in MkDocs' page loop, for memory: the
-forked workers copy what they touch of the build process, so all processes together held about
-twice the memory of ``pipeline: mkdocs`` at 10,000 pages (1.1 against 0.6 GiB) and at 100,000
-(11.3 GiB against 5.7), where ``mkdocs`` was also faster (389 s against 461 s). Between the two
-measured sizes the bound is set low, where ``direct`` still holds a few GiB at most."""
+(see docs/performance.md for the measurements behind it), at any size: at 100,000 pages it took
+0.6 times the time of ``pipeline: mkdocs`` and half its memory."""
 MIN_PAGES_PER_WORKER = 100
 """With ``workers: 0``, a worker process is forked for each this many Q&A pages (up to one per
 core): forking costs a few milliseconds, rendering a page about one."""
@@ -455,7 +451,10 @@ class DirectPages:
         """
         for name, entries in found.items():
             if entries and streams_index(self.config.plugins[name]):
-                found[name] = [append_to_spill(folder, "search", entries_json(entries))]
+                try:
+                    found[name] = [append_to_spill(folder, "search", entries_json(entries))]
+                except OSError:  # a full disk: the entries go to the build process as they are
+                    continue
 
     def _render_page(self, page: QuickTakePage | HubPage) -> None:
         """MkDocs' ``_populate_page`` and ``_build_page``, with the hooks of :meth:`_allowed`."""
@@ -509,8 +508,8 @@ class DirectPages:
 def uses_direct(option: str, pages: int, config: MkDocsConfig, plugin: object) -> tuple[bool, str]:
     """Whether the option ``pipeline`` means the direct pipeline for this build, and why not.
 
-    ``auto`` means it from :data:`AUTO_DIRECT_PAGES` to :data:`AUTO_DIRECT_MAX_PAGES` Q&A pages,
-    unless another enabled plugin has page hooks, which would not run on those pages.
+    ``auto`` means it from :data:`AUTO_DIRECT_PAGES` Q&A pages on, unless another enabled plugin
+    has page hooks, which would not run on those pages.
 
     Returns:
         The answer, and a note for the INFO level when ``auto`` keeps a site of
@@ -520,11 +519,6 @@ def uses_direct(option: str, pages: int, config: MkDocsConfig, plugin: object) -
         return option == "direct", ""
     if pages < AUTO_DIRECT_PAGES:
         return False, ""
-    if pages > AUTO_DIRECT_MAX_PAGES:
-        return False, (
-            f"pipeline: auto: the {pages} Q&A pages go through MkDocs' page loop, which needs "
-            "less memory than pipeline: direct on a site this large"
-        )
     if hooks := other_page_hooks(config, plugin):
         return False, (
             f"pipeline: auto: the Q&A pages go through MkDocs' page loop, as the page hooks of "
@@ -596,8 +590,12 @@ def _cut(entries: list[Any], mark: int) -> list[Any]:
 def _forget_page(page: Page) -> None:
     """Drop what rendering gave the page: a worker keeps nothing of the pages it wrote."""
     page.content = None
-    if not isinstance(page, HubPage):  # a hub's title, in the nav of the next pages, needs it
-        page.markdown = None
+    page.toc = TableOfContents([])
+    if isinstance(page, HubPage):  # its title (meta and markdown) is in the nav of other pages
+        return
+    page.markdown = None
+    page.meta = {}
+    page.present_anchor_ids = None
 
 
 class _collected:

@@ -23,12 +23,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from html import escape, unescape
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mkdocs.contrib.search import SearchPlugin
 from mkdocs.contrib.search import search_index as search_index_module
 from mkdocs.contrib.search.search_index import ContentParser, ContentSection
 
+from mkdocs_quicktakes.answer.search_text import IndexedHtml, index_sanitized_html
 from mkdocs_quicktakes.site.reading import Spilled
 from mkdocs_quicktakes.speed.spill import read_spilled
 
@@ -39,8 +40,8 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
     from mkdocs.structure.toc import AnchorLink
 
-    IndexedText = Callable[[Page], tuple[str, str] | None]
-    """The plain-text title and the HTML MkDocs' search indexes for a page; ``None``: as is."""
+    PageText = Callable[[Page], "IndexedText | None"]
+    """What MkDocs' search indexes for a page; ``None``: the page as it is."""
 
 PAGEFIND_FOLDER = "pagefind"
 """Where the Pagefind bundle is written, below ``site_dir``."""
@@ -63,6 +64,17 @@ _CONTENT_ELEMENT = re.compile(
 _BODY_ELEMENT = re.compile(r"<body\b")
 _PAGEFIND_BODY = "data-pagefind-body"
 _HTML_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
+
+
+class IndexedText(NamedTuple):
+    """What MkDocs' search indexes of a page: a plain-text title and HTML.
+
+    ``split``: that HTML split as the index reads it, when it was split already.
+    """
+
+    title: str
+    html: str
+    split: IndexedHtml | None = None
 
 
 @dataclass(frozen=True)
@@ -295,7 +307,7 @@ def _plain_headings(items: Iterable[AnchorLink]) -> list[_IndexedHeading]:
 
 
 def feed_mkdocs_search(
-    config: MkDocsConfig, indexed_text: IndexedText, *, sanitized: bool = False
+    config: MkDocsConfig, indexed_text: PageText, *, sanitized: bool = False
 ) -> None:
     """Make MkDocs' ``search`` plugin index ``indexed_text(page)`` instead of the page as built.
 
@@ -316,13 +328,14 @@ def feed_mkdocs_search(
         if found is None:
             add_entry(page)
             return
-        title, content = found
-        indexed = _IndexedPage(title, content, page.url, _plain_headings(page.toc))
-        if not sanitized:
+        indexed = _IndexedPage(found.title, found.html, page.url, _plain_headings(page.toc))
+        if not sanitized and found.split is None:
             add_entry(indexed)
             return
         # The index makes its parser by this module-level name; one page at a time.
-        search_index_module.ContentParser = SanitizedContentParser  # type: ignore[assignment,misc]
+        split = found.split
+        parser = lambda: SanitizedContentParser(split)  # noqa: E731 - MkDocs calls it bare
+        search_index_module.ContentParser = parser  # type: ignore[assignment,misc]
         try:
             add_entry(indexed)
         finally:
@@ -348,30 +361,20 @@ def search_summary_html(
     return "\n".join(parts)
 
 
-# A tag as the sanitizer writes it: a name, attributes whose values are quoted (they may hold `>`).
-_TAG = re.compile(
-    r"""<(?:/([a-zA-Z][^\s/>]*)[^>]*|([a-zA-Z][^\s/>]*)((?:\s+[^\s=/>]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*/?)>"""
-)
-_ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
-_HEADINGS = frozenset(f"h{level}" for level in range(1, 7))
-
-
 class SanitizedContentParser:
     """What MkDocs' search ``ContentParser`` makes of sanitized HTML, made without HTMLParser.
 
-    The sanitizer's HTML holds no comments, scripts or styles, escapes ``<`` and ``&`` in text,
-    and quotes attribute values, so splitting it at its tags gives the same text chunks as
-    HTMLParser (tests compare both on every page of the real corpus and on hostile answers).
-    Only the parser's interface the search index reads is here: ``feed``, ``close``, ``data``
-    (a section per heading) and ``stripped_html``.
+    The HTML is split by :func:`index_sanitized_html` (tests compare both parsers on every page
+    of the real corpus and on hostile answers), or taken split already (``indexed``: the answer's,
+    split when it was rendered). Only the parser's interface the search index reads is here:
+    ``feed``, ``close``, ``data`` (a section per heading) and ``stripped_html``.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, indexed: IndexedHtml | None = None) -> None:
         self.data: list[ContentSection] = []
-        self._section: ContentSection | None = None
-        self._in_heading = False
-        self._chunks: list[str] = []
+        self.stripped_html = ""
         self._html = ""
+        self._indexed = indexed
 
     def feed(self, html: str) -> None:
         """Take the HTML; it is split by :meth:`close`."""
@@ -379,38 +382,12 @@ class SanitizedContentParser:
 
     def close(self) -> None:
         """Split the HTML into sections and text, as ContentParser's handlers do."""
-        html, position = self._html, 0
-        for tag in _TAG.finditer(html):
-            self._text(html[position : tag.start()])
-            position = tag.end()
-            end_name, start_name, attributes = tag.groups()
-            if start_name is not None and start_name.lower() in _HEADINGS:
-                self._in_heading = True
-                self._section = ContentSection()
-                self.data.append(self._section)
-                if found := _ID.search(attributes or ""):
-                    value = next(group for group in found.groups() if group is not None)
-                    self._section.id = unescape(value)
-            elif end_name is not None and end_name.lower() in _HEADINGS:
-                self._in_heading = False
-        self._text(html[position:])
-
-    def _text(self, raw: str) -> None:
-        if not raw:
-            return
-        data = unescape(raw)
-        self._chunks.append(data)
-        if self._section is None:
-            return
-        if self._in_heading:
-            self._section.title = data
-        else:
-            self._section.text.append(data.rstrip("\n"))
-
-    @property
-    def stripped_html(self) -> str:
-        """Every text chunk, one per line, as ContentParser gives them."""
-        return "\n".join(self._chunks)
+        indexed = self._indexed or index_sanitized_html(self._html)
+        self.stripped_html = indexed.stripped
+        self.data = [
+            ContentSection(text=list(section.text), id_=section.id, title=section.title)
+            for section in indexed.sections
+        ]
 
 
 # -- MkDocs' search index, written from entries kept on disk -----------------------------------

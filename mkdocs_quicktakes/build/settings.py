@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from mkdocs.contrib.search import SearchPlugin
 from mkdocs.exceptions import PluginError
 
 from mkdocs_quicktakes.answer.math import MathMode, math_macros
@@ -71,10 +72,12 @@ class Settings:
         """The folder of option ``cache_dir``, or ``None`` when the cache stays in memory."""
         return self.config_folder / self.options.cache_dir if self.options.cache_dir else None
 
-    def read_settings(self, config: MkDocsConfig) -> ReadSettings:
+    def read_settings(self, config: MkDocsConfig, *, spilled: bool = False) -> ReadSettings:
         """How files are read and answers rendered, with the site's final Markdown extensions.
 
         Called in ``on_files``, not ``on_config``: later plugins may still add extensions.
+        ``spilled``: the answers go to disk as they are read, for the direct pipeline's
+        workers, which then also take them split for MkDocs' search index.
         """
         options = self.options
         extensions, _ = answer_extensions(config.markdown_extensions)
@@ -85,6 +88,12 @@ class Settings:
             math_macros=math_macros(options.math_macros),
             answer_html=cast("AnswerHtml", options.answer_html),
             answer_text=needs_answer_text(options.structured_data),
+            # Split once, where the answer is rendered: MkDocs' search indexes whole answers.
+            # Only what goes to disk: held in memory for MkDocs' loop, it would cost a large
+            # site's build process a third more memory.
+            index_html=spilled
+            and options.search_text == "full"
+            and isinstance(config.plugins.get("search"), SearchPlugin),
         )
         return ReadSettings(
             max_answer_bytes=options.max_answer_bytes,

@@ -65,8 +65,10 @@ class PagerView:
     """``Page 2 of 5``, in the site's language."""
     previous_href: str
     next_href: str
-    pages: tuple[LinkView, ...]
-    """Every page of the hub; the current one has no href."""
+    pages: tuple[LinkView | None, ...]
+    """The page links shown: the first, the last and the two on each side of this one (every
+    page of a hub of at most :data:`PAGER_ALL_PAGES`); ``None`` where pages are left out. The
+    current page has no href."""
 
 
 @dataclass(frozen=True)
@@ -226,8 +228,31 @@ def _pager(page: HubPage, subject: Subject, labels: Labels) -> PagerView:
         text=labels.page.format(number=page.number, count=page.count),
         previous_href=href(page.number - 1),
         next_href=href(page.number + 1),
-        pages=tuple(LinkView(str(n), href(n)) for n in range(1, page.count + 1)),
+        pages=tuple(
+            LinkView(str(n), href(n)) if n else None for n in pager_numbers(page.number, page.count)
+        ),
     )
+
+
+PAGER_ALL_PAGES = 9
+"""A hub of at most this many pages links every page from each; a larger one a window of them:
+a subject of 9,000 questions has 450 pages, and 450 links on each would be 200,000 links."""
+_PAGER_SIDE = 2
+
+
+def pager_numbers(number: int, count: int) -> list[int]:
+    """The page numbers a pager shows on page ``number`` of ``count``; ``0`` marks a gap."""
+    if count <= PAGER_ALL_PAGES:
+        return list(range(1, count + 1))
+    shown = {1, count, *range(number - _PAGER_SIDE, number + _PAGER_SIDE + 1)}
+    numbers: list[int] = []
+    for n in sorted(n for n in shown if 1 <= n <= count):
+        if numbers and n > numbers[-1] + 1:
+            numbers.append(0)  # a gap, unless it would hide only one page: then that page
+            if n == numbers[-2] + 2:
+                numbers[-1] = n - 1
+        numbers.append(n)
+    return numbers
 
 
 def _hub_crumbs(page: HubPage, subject: Subject, context: HubContext) -> tuple[LinkView, ...]:

@@ -51,13 +51,17 @@ def spilled(read: ReadResult, folder: str) -> ReadResult:
     """``read`` with its answer written to this process's spill file in ``folder``.
 
     A result without a rendered answer (a file with problems, rendering left to MkDocs) is
-    returned as it is.
+    returned as it is, and so is one that could not be written (a full disk): its answer then
+    stays in memory, which costs memory, not the page.
     """
     prepared, rendered = read.prepared, read.rendered
     if prepared is None or rendered is None:
         return read
     data = pickle.dumps((prepared, rendered.finished), protocol=pickle.HIGHEST_PROTOCOL)
-    where = append_to_spill(folder, "spill", data)
+    try:
+        where = append_to_spill(folder, "spill", data)
+    except OSError:
+        return read
     failures = rendered.finished.failures  # reported by whoever renders, kept for the cache key
     return replace(
         read,
