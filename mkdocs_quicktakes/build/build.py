@@ -138,6 +138,8 @@ class Build:
         self._page_work: dict[str, PageWork] = {}
         self.direct: DirectPages | None = None
         """With ``pipeline: direct``, the Q&A pages the plugin renders itself (direct.py)."""
+        self.serving = False
+        """Whether ``mkdocs serve`` runs the build, whose next rebuild re-uses what it keeps."""
 
     @classmethod
     def configure(
@@ -164,6 +166,7 @@ class Build:
         ``plugin`` is the plugin object, ``serving`` whether ``mkdocs serve`` runs the build: both
         decide whether the answers are spilled to disk (:meth:`_spills_answers`).
         """
+        self.serving = serving
         if note := self.speed.load_cache(self.settings.cache_folder):
             self.report.note(note)
         found = list(markdown_files(config.docs_dir))
@@ -267,7 +270,8 @@ class Build:
                     if (cached := speed.unchanged(path, file.src_uri, settings)) is not None:
                         reads[file.src_uri] = cached
                         continue
-                    stamps[file.src_uri] = (path, file_stamp(path))  # before reading
+                    if self.serving:  # for the next rebuild; taken before reading
+                        stamps[file.src_uri] = (path, file_stamp(path))
                 data, problem = _file_bytes(file)
                 if data is None:
                     reads[file.src_uri] = unreadable(file.src_uri, problem)
