@@ -455,12 +455,17 @@ def seconds_later(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(stamps, "_now", lambda: time.time_ns() + 5 * 10**9)
 
 
+def built_later(served: Served, monkeypatch: pytest.MonkeyPatch, page: str) -> Path:
+    """Build as the first build of a `mkdocs serve` whose files look seconds old; a page's path."""
+    seconds_later(monkeypatch)
+    site, _ = served.rebuild()
+    return site.site_dir / "learn/testing/questions" / page / "index.html"
+
+
 def test_serve_rebuild_leaves_unchanged_pages_in_their_files(
     served: Served, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seconds_later(monkeypatch)
-    site, _ = served.rebuild()
-    page = site.site_dir / "learn/testing/questions/q0/index.html"
+    page = built_later(served, monkeypatch, "q0")
     inode = page.stat().st_ino
     site, copied = served.rebuild()
     assert (copied, served.left) == (3, 3)
@@ -471,22 +476,20 @@ def test_serve_rebuild_leaves_unchanged_pages_in_their_files(
     assert outputs(site) == served.fresh()
 
 
-def rewrite_in_place(path: Path) -> None:
-    """Change a byte of a page as a plugin rewriting built pages might, keeping its size and
-    modification time."""
+def rewrite_in_place(path: Path, old: bytes, new: bytes) -> None:
+    """Replace ``old`` by ``new`` (as long) in a file, keeping its size and modification time,
+    as a plugin rewriting built pages in place, or an editor restoring times, might."""
     times = path.stat()
-    data = path.read_bytes()
-    path.write_bytes(data.replace(b"<p>first</p>", b"<p>FIRST</p>"))
+    path.write_bytes(path.read_bytes().replace(old, new))
     os.utime(path, ns=(times.st_atime_ns, times.st_mtime_ns))
+    assert path.stat().st_size == times.st_size
 
 
 def test_serve_rebuild_takes_a_page_changed_in_site_dir_from_the_store(
     served: Served, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seconds_later(monkeypatch)
-    site, _ = served.rebuild()
-    page = site.site_dir / "learn/testing/questions/q2/index.html"
-    rewrite_in_place(page)
+    page = built_later(served, monkeypatch, "q2")
+    rewrite_in_place(page, b"<p>first</p>", b"<p>FIRST</p>")
     (page.parent / "left-over.txt").write_text("not built", encoding="utf-8")
     monkeypatch.setattr(stamps, "_now", lambda: time.time_ns() + 10 * 10**9)
     site, copied = served.rebuild()
@@ -604,12 +607,7 @@ def test_serve_rebuild_reads_no_unchanged_file_and_every_changed_one(
     served.rebuild()
     assert read == []
     # An edit that keeps the file's size and modification time: its change time tells.
-    source = served.root / "docs" / "q2.md"
-    times = source.stat()
-    text = source.read_text(encoding="utf-8")
-    source.write_text(text.replace("Question 2?", "Question 9?"), encoding="utf-8")
-    os.utime(source, ns=(times.st_atime_ns, times.st_mtime_ns))
-    assert source.stat().st_size == times.st_size
+    rewrite_in_place(served.root / "docs" / "q2.md", b"Question 2?", b"Question 9?")
     site, _ = served.rebuild()
     assert sorted(set(read)) == ["q2.md"]
     assert "Question 9?" in site.text("learn/testing/questions/q2/index.html")
