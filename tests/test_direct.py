@@ -489,6 +489,22 @@ def test_a_store_left_by_a_killed_process_is_removed_by_the_next() -> None:
     assert not folder.exists()
 
 
+def test_a_spill_folder_left_by_a_killed_build_is_removed_by_the_next(tmp_path: Path) -> None:
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    orphan = Path(tempfile.gettempdir()) / f"quicktakes-answers-{ended.pid}-test"
+    orphan.mkdir()
+    (orphan / "1.spill").write_bytes(b"an answer")
+    living = Path(tempfile.gettempdir()) / f"quicktakes-answers-{os.getpid()}-test"
+    living.mkdir()
+    try:
+        build_pages(tmp_path, THREE, plugin=DIRECT)
+        assert not orphan.exists()
+        assert living.exists()  # this process runs: not an orphan
+    finally:
+        living.rmdir()
+
+
 @pytest.mark.slow
 def test_direct_pipeline_with_other_options_writes_the_same_files(tmp_path: Path) -> None:
     """Flat urls, a summary search index, other JSON-LD and no MathML: still the same bytes."""
