@@ -587,3 +587,24 @@ def test_answers_and_entries_stay_in_memory_when_the_disk_refuses_them(
     assert build is not None
     assert all(read.spilled is None for read in build.reads.values())
     assert outputs(site) == expected
+
+
+@pytest.mark.parametrize("indexing", ["full", "sections", "titles"])
+def test_the_search_index_written_from_the_workers_is_the_search_plugins(
+    tmp_path: Path, indexing: str
+) -> None:
+    """The index the plugin writes from the workers' entries, byte for byte, however it indexes."""
+    pages = {**THREE, "index.md": "# Home\n\n## Part\n\nA plain page.\n"}
+    plugins = lambda pipeline: [  # noqa: E731
+        {"search": {"indexing": indexing}},
+        {"quicktakes": {"pipeline": pipeline, "workers": 2}},
+    ]
+    built = {}
+    for pipeline in ("mkdocs", "direct"):
+        forget_plugins()
+        site = build_pages(tmp_path / pipeline, pages, extra={"plugins": plugins(pipeline)})
+        built[pipeline] = site.text("search/search_index.json")
+    assert built["direct"] == built["mkdocs"]
+    entries = json.loads(built["direct"])["docs"]
+    assert {entry["location"] for entry in entries} >= {"learn/testing/questions/q1/", ""}
+    assert json.loads(built["direct"])["config"]["indexing"] == indexing
