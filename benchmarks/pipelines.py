@@ -209,7 +209,7 @@ HEADER = (
 
 
 def stage_table(count: int, found: dict[str, Measure]) -> str:
-    names = list(PIPELINES)[1:]
+    names = [name for name, pipeline in PIPELINES.items() if pipeline is not None]
     labels: list[str] = []
     for name in names:
         labels += [label for label in found[name].stages if label not in labels]

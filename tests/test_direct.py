@@ -697,6 +697,22 @@ def test_a_store_left_by_a_killed_process_is_removed_by_the_next() -> None:
     assert not folder.exists()
 
 
+def test_a_spill_folder_left_by_a_killed_build_is_removed_by_the_next(tmp_path: Path) -> None:
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    orphan = Path(tempfile.gettempdir()) / f"quicktakes-answers-{ended.pid}-test"
+    orphan.mkdir()
+    (orphan / "1.spill").write_bytes(b"an answer")
+    living = Path(tempfile.gettempdir()) / f"quicktakes-answers-{os.getpid()}-test"
+    living.mkdir()
+    try:
+        build_pages(tmp_path, THREE, plugin=DIRECT)
+        assert not orphan.exists()
+        assert living.exists()  # this process runs: not an orphan
+    finally:
+        living.rmdir()
+
+
 @pytest.mark.slow
 def test_direct_pipeline_with_other_options_writes_the_same_files(tmp_path: Path) -> None:
     """Flat urls, a summary search index, other JSON-LD and no MathML: still the same bytes."""
@@ -779,3 +795,24 @@ def test_answers_and_entries_stay_in_memory_when_the_disk_refuses_them(
     assert build is not None
     assert all(read.spilled is None for read in build.reads.values())
     assert outputs(site) == expected
+
+
+@pytest.mark.parametrize("indexing", ["full", "sections", "titles"])
+def test_the_search_index_written_from_the_workers_is_the_search_plugins(
+    tmp_path: Path, indexing: str
+) -> None:
+    """The index the plugin writes from the workers' entries, byte for byte, however it indexes."""
+    pages = {**THREE, "index.md": "# Home\n\n## Part\n\nA plain page.\n"}
+    plugins = lambda pipeline: [  # noqa: E731
+        {"search": {"indexing": indexing}},
+        {"quicktakes": {"pipeline": pipeline, "workers": 2}},
+    ]
+    built = {}
+    for pipeline in ("mkdocs", "direct"):
+        forget_plugins()
+        site = build_pages(tmp_path / pipeline, pages, extra={"plugins": plugins(pipeline)})
+        built[pipeline] = site.text("search/search_index.json")
+    assert built["direct"] == built["mkdocs"]
+    entries = json.loads(built["direct"])["docs"]
+    assert {entry["location"] for entry in entries} >= {"learn/testing/questions/q1/", ""}
+    assert json.loads(built["direct"])["config"]["indexing"] == indexing

@@ -24,19 +24,18 @@ folder, a copy and MkDocs' removal for each page.
 
 from __future__ import annotations
 
-import atexit
 import hashlib
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mkdocs_quicktakes.speed.stamps import Stamp, file_stamp
+from mkdocs_quicktakes.speed.temp_folders import owned_temp_folder
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
+    from pathlib import Path
 
     from mkdocs_quicktakes.records.model import Problem
 
@@ -57,24 +56,6 @@ class StoreNote:
 _PREFIX = "quicktakes-pages-"
 ASIDE = ".quicktakes-pages"
 """The hidden folder of ``site_dir`` holding the last build's pages while MkDocs empties it."""
-
-
-def _remove_orphans() -> None:
-    """Remove the store folders of processes that ended without removing theirs (killed)."""
-    for folder in Path(tempfile.gettempdir()).glob(f"{_PREFIX}*-*"):
-        pid = folder.name[len(_PREFIX) :].split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # another user's process
-    return True
 
 
 def store_key(parts: Iterable[str | bytes]) -> str:
@@ -108,9 +89,7 @@ class PageStore:
     def folder(self) -> Path:
         """The store's folder, made on first use (and removed when the process exits)."""
         if self._folder is None:
-            _remove_orphans()
-            self._folder = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-"))
-            atexit.register(shutil.rmtree, self._folder, ignore_errors=True)
+            self._folder = owned_temp_folder(_PREFIX)
         return self._folder
 
     def path(self, key: str) -> Path:

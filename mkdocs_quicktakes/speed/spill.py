@@ -10,7 +10,8 @@ before rendering (the record, headings, anchor ids, excerpt, failed formulas). W
 the page takes the answer back with :func:`restored`.
 
 One spill folder per build; each process writes its own file in it, appending only, so no two
-processes write to one file. The folder goes when the build ends (:meth:`AnswerSpill.remove`).
+processes write to one file. The folder goes when the build ends (:meth:`AnswerSpill.remove`),
+or when the process exits, or with the next build if the process was killed.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
-import tempfile
 from dataclasses import replace
 
 from mkdocs_quicktakes.answer.render import FinishedHtml
 from mkdocs_quicktakes.site.reading import ReadResult, Spilled
+from mkdocs_quicktakes.speed.temp_folders import owned_temp_folder
 
 _writers: dict[tuple[str, str], tuple[int, int, str]] = {}
 """By folder and kind: the process that opened a spill file, the file (to append), its path.
@@ -36,7 +37,7 @@ class AnswerSpill:
     """The spill folder of one build."""
 
     def __init__(self) -> None:
-        self.folder = tempfile.mkdtemp(prefix="quicktakes-answers-")
+        self.folder = str(owned_temp_folder("quicktakes-answers-"))
 
     def remove(self) -> None:
         """Delete the folder and close this process's files in it."""
