@@ -17,7 +17,8 @@ Most pages need not even be copied. Before MkDocs empties ``site_dir`` for a reb
 folder of ``site_dir`` (MkDocs leaves hidden files alone); :meth:`PageStore.place_all` moves
 them back and removes every file in them but the pages wanted again whose file is exactly the
 one the store checked at the end of the last build: same bytes as its kept copy then, and the same
-device, inode, size and times now (see :mod:`mkdocs_quicktakes.speed.stamps`), so a page changed
+device, inode, size and times now (see :mod:`mkdocs_quicktakes.speed.stamps`; a page written too
+recently for its stamp to tell is compared with its kept copy again instead), so a page changed
 since, in place or not, is copied from the store instead. Three renames and a walk replace a
 folder, a copy and MkDocs' removal for each page.
 """
@@ -79,7 +80,7 @@ class PageStore:
         self._folder: Path | None = None
         self._notes: dict[str, StoreNote] = {}
         self._used: set[str] = set()
-        self._in_place: dict[str, tuple[str, Stamp]] = {}
+        self._in_place: dict[str, tuple[str, Stamp | None]] = {}
         """The key and stamp of each page file left in ``site_dir``, by its path, as checked at
         the end of the last build."""
         self._aside: tuple[str, str] | None = None
@@ -166,14 +167,15 @@ class PageStore:
         for path, key in pages.items():
             path = os.path.normpath(path)
             stamp = file_stamp(path)
-            if stamp is None:
-                continue
-            if path in left:
-                if before.get(path) != (key, stamp):
-                    continue
-            elif not _same_bytes(path, self.path(key)):
-                continue
-            self._in_place[path] = (key, stamp)
+            previous = before.get(path)
+            if path in left and previous is not None and previous[1] is not None:
+                unchanged = previous == (key, stamp)  # left as it was checked last time
+            else:
+                unchanged = _same_bytes(path, self.path(key))
+            if unchanged:
+                # Without a stamp (changed too recently to trust one), its bytes are compared
+                # again when it is wanted.
+                self._in_place[path] = (key, stamp)
 
     def drop_aside(self) -> None:
         """Remove what is still set aside (a build that did not take its pages back)."""
@@ -186,7 +188,12 @@ class PageStore:
         return {path for path, key in wanted.items() if self._is_unchanged(path, key)}
 
     def _is_unchanged(self, path: str, key: str | None) -> bool:
-        return key is not None and self._in_place.get(path) == (key, file_stamp(path))
+        checked = self._in_place.get(path)
+        if key is None or checked is None or checked[0] != key:
+            return False
+        if checked[1] is None:  # too recent for its stamp to tell: its bytes do
+            return _same_bytes(path, self.path(key))
+        return checked[1] == file_stamp(path)
 
     def _put_back(self, wanted: Mapping[str, str]) -> set[str]:
         """Move the folders set aside back; remove all in them but the unchanged pages wanted."""
