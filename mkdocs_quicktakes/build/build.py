@@ -29,6 +29,7 @@ from mkdocs_quicktakes.answer.render import (
     toc_title,
 )
 from mkdocs_quicktakes.build.direct import (
+    DirectOptions,
     DirectPages,
     direct_workers,
     uses_direct,
@@ -405,11 +406,13 @@ class Build:
             self.reads,
             plugin=plugin,
             report=self.report,
-            store=store,
-            site_links=self.link_inputs,
-            hub_inputs=self.hub_inputs,
-            read_key=self.speed.cache.key_of,
-            index_folder=self.speed.spill.folder if self.speed.spill else None,
+            options=DirectOptions(
+                store=store,
+                site_links=self.link_inputs,
+                hub_inputs=self.hub_inputs,
+                read_key=self.speed.cache.key_of,
+                index_folder=self.speed.spill.folder if self.speed.spill else None,
+            ),
         )
 
     # -- on_nav ---------------------------------------------------------------------------------

@@ -130,6 +130,29 @@ def can_render(read: ReadResult) -> bool:
     return read.rendered is not None and not read.rendered.local_links
 
 
+@dataclass(frozen=True)
+class DirectOptions:
+    """What the build lends the direct pages besides its files, config and report.
+
+    Attributes:
+        store: The pages of earlier builds (``mkdocs serve``), to take unchanged pages from.
+        site_links: ``site_links(take)``: what the links to other pages a page shows are made
+            of, part of a page's store key.
+        hub_inputs: ``hub_inputs(page, config)``: what a hub shows (its view and head tags), the
+            inputs of its store key.
+        read_key: ``read_key(src_uri, read)``: the read cache's key of a page's read result,
+            which stands for it in the page key.
+        index_folder: Where the workers put the entries for MkDocs' search index (a spill
+            folder), if not in memory.
+    """
+
+    store: PageStore | None = None
+    site_links: Callable[[QuickTake], object] = repr
+    hub_inputs: Callable[[HubPage, MkDocsConfig], object] | None = None
+    read_key: Callable[[str, ReadResult], str | None] | None = None
+    index_folder: str | None = None
+
+
 class DirectPages:
     """The Q&A pages of one build that the plugin renders itself, from selection to the end.
 
@@ -144,11 +167,7 @@ class DirectPages:
         config: MkDocsConfig,
         plugin: object,
         report: Report,
-        store: PageStore | None = None,
-        site_links: Callable[[QuickTake], object] = repr,
-        hub_inputs: Callable[[HubPage, MkDocsConfig], object] | None = None,
-        read_key: Callable[[str, ReadResult], str | None] | None = None,
-        index_folder: str | None = None,
+        options: DirectOptions | None = None,
     ):
         self.files = files
         self.config = config
@@ -166,13 +185,7 @@ class DirectPages:
         self._workers = 0
         self._starts: dict[str, dict[str, int]] = {}
         """Where each page of MkDocs' loop starts in each search index, by plugin and page."""
-        self._store = store
-        self._site_links = site_links
-        self._hub_inputs = hub_inputs
-        self._read_key = read_key
-        """The read cache's key of a page's read result, which stands for it in the page key."""
-        self._index_folder = index_folder
-        """Where the workers put the entries for MkDocs' search index, if not in memory."""
+        self._options = options or DirectOptions()
         self._keys: dict[str, str] = {}
         """The store key of each direct page, by ``src_uri`` (with a store only)."""
         self._reused: list[tuple[str, StoreNote]] = []
@@ -188,26 +201,18 @@ class DirectPages:
         *,
         plugin: object,
         report: Report,
-        store: PageStore | None = None,
-        site_links: Callable[[QuickTake], object] = repr,
-        hub_inputs: Callable[[HubPage, MkDocsConfig], object] | None = None,
-        read_key: Callable[[str, ReadResult], str | None] | None = None,
-        index_folder: str | None = None,
+        options: DirectOptions | None = None,
     ) -> DirectPages:
         """Take every Q&A page the plugin can render alone out of MkDocs' page loop.
 
-        With a ``store`` (``mkdocs serve``), a page whose inputs are unchanged since it was last
-        written is taken from it; ``site_links(take)`` gives the links to other pages a page
-        shows, which are among those inputs; ``read_key(src_uri, read)`` the read cache's key
-        of a page's read result, which stands for it. The hubs are then taken out of the loop
-        too, unless other plugins have page hooks: ``hub_inputs(page, config)`` gives what a
-        hub shows (its view and head tags), the inputs of its key. With an ``index_folder`` (a
-        spill folder), the workers leave the pages' entries for MkDocs' search index there, not
-        in memory.
+        With ``options.store`` (``mkdocs serve``), a page whose inputs are unchanged since it
+        was last written is taken from it, and the hubs are taken out of the loop too, unless
+        other plugins have page hooks (see :class:`DirectOptions`).
         """
+        options = options or DirectOptions()
         listed = user_nav_paths(config.nav)
         skipped = other_page_hooks(config, plugin)
-        if store is not None and not skipped:
+        if options.store is not None and not skipped:
             for file in files:
                 if isinstance(file.page, HubPage):
                     file.__class__ = DirectFile
@@ -221,17 +226,7 @@ class DirectPages:
             take = page.read.take
             if take is not None and take.date is not None and (lastmod := sitemap_date(take.date)):
                 page.update_date = lastmod  # the sitemap's lastmod, as on_page_markdown sets
-        direct = cls(
-            files,
-            config,
-            plugin,
-            report,
-            store,
-            site_links,
-            hub_inputs=hub_inputs,
-            read_key=read_key,
-            index_folder=index_folder,
-        )
+        direct = cls(files, config, plugin, report, options)
         if direct.direct and skipped:
             report.note(
                 f"pipeline: direct: the page hooks of {', '.join(skipped)} do not run on the "
@@ -253,7 +248,7 @@ class DirectPages:
             return
         self._check_anchor_links()
         self._env = env
-        todo = self._take_from_store() if self._store is not None else self.direct
+        todo = self._take_from_store() if self._options.store is not None else self.direct
         self._work = ForkedWork.start(todo, self._render_share, workers, "pages")
         self._workers = self._work.size if self._work is not None else 0
         if self._work is None:
@@ -261,7 +256,7 @@ class DirectPages:
 
     def _take_from_store(self) -> list[File]:
         """Copy every page the store holds into place; the pages left to render."""
-        store = cast("PageStore", self._store)
+        store = cast("PageStore", self._options.store)
         site = site_signature(self.config, self._nav, self.pages)
         todo, wanted, reused = [], {}, []
         for file in self.direct:
@@ -283,15 +278,16 @@ class DirectPages:
 
     def _page_key(self, site: str, file: File) -> str:
         """Everything a page's output depends on beyond the site's: its record, answer, links."""
-        if isinstance(file.page, HubPage) and self._hub_inputs is not None:
-            shown = repr(self._hub_inputs(file.page, self.config))
+        if isinstance(file.page, HubPage) and self._options.hub_inputs is not None:
+            shown = repr(self._options.hub_inputs(file.page, self.config))
             return store_key((site, file.src_uri, file.dest_uri, file.url, shown))
         page = cast(QuickTakePage, file.page)
         read, take = page.read, page.read.take
-        links = repr(self._site_links(take)) if take is not None else ""
+        links = repr(self._options.site_links(take)) if take is not None else ""
         # The read result is the one the read cache holds for this file's bytes and settings:
         # its key stands for it (record and answer).
-        if self._read_key is not None and (key := self._read_key(file.src_uri, read)):
+        read_key = self._options.read_key
+        if read_key is not None and (key := read_key(file.src_uri, read)):
             return store_key((site, file.src_uri, file.dest_uri, file.url, key, links))
         finished = read.rendered.finished if read.rendered else None
         return store_key(
@@ -344,17 +340,17 @@ class DirectPages:
             self._remember(result)
             placed += result.written
         self._done, self._reused = [], []
-        if self._store is not None:
-            self._store.prune()
+        if self._options.store is not None:
+            self._options.store.prune()
             paths = {self.files.src_uris[src].abs_dest_path: self._keys[src] for src in placed}
-            self._store.check_in_place(paths, self._left)
+            self._options.store.check_in_place(paths, self._left)
         self._merge_search_entries(entries)
-        if self._index_folder is not None:
+        if self._options.index_folder is not None:
             defer_index(self.config)  # search.write_streamed_index writes it
 
     def _reuse_note(self) -> str:
         """How many pages came from the store, for the note of :meth:`finish`."""
-        if self._store is None:
+        if self._options.store is None:
             return ""
         hubs = {file.src_uri for file in self.hubs}
         taken = len([src_uri for src_uri, _ in self._reused if src_uri not in hubs])
@@ -370,14 +366,14 @@ class DirectPages:
 
     def _remember(self, result: ShareResult) -> None:
         """Note in the store what each page written reported, beside the page kept there."""
-        if self._store is None:
+        if self._options.store is None:
             return
         problems: dict[str, list[Problem]] = {}
         for problem in result.problems:
             problems.setdefault(problem.file, []).append(problem)
         for src_uri in result.written:
             note = StoreNote(result.entries.get(src_uri, {}), tuple(problems.get(src_uri, ())))
-            self._store.remember(self._keys[src_uri], note)
+            self._options.store.remember(self._keys[src_uri], note)
 
     def close(self) -> None:
         """Stop the workers, if any still run."""
@@ -437,8 +433,8 @@ class DirectPages:
                     if isinstance(page, QuickTakePage) and slim is not None:
                         page.read = slim
                 found = {name: _cut(entries, marks[name]) for name, entries in lists.items()}
-                if self._index_folder is not None:
-                    self._spill_index_entries(found, self._index_folder)
+                if self._options.index_folder is not None:
+                    self._spill_index_entries(found, self._options.index_folder)
                 if any(found.values()):
                     result.entries[file.src_uri] = found
         return result
@@ -482,9 +478,9 @@ class DirectPages:
 
     def _keep(self, file: File) -> None:
         """Keep a copy of the page just written in the store, if there is one."""
-        key = self._keys.get(file.src_uri)
-        if self._store is not None and key is not None and os.path.isfile(file.abs_dest_path):
-            self._store.keep_file(key, file.abs_dest_path)
+        key, store = self._keys.get(file.src_uri), self._options.store
+        if store is not None and key is not None and os.path.isfile(file.abs_dest_path):
+            store.keep_file(key, file.abs_dest_path)
 
     @property
     def _nav(self) -> Navigation:
