@@ -155,7 +155,7 @@ class QuickTakesPlugin(BasePlugin[QuickTakesConfig]):
     @event_priority(-100)
     def _start_direct(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> None:
         if self.build is not None:
-            self.build.start_direct(env, keep_answers=self._serving)
+            self.build.start_direct(env)
 
     on_env = CombinedEvent(_on_env, _start_direct)
 

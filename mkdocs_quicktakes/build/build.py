@@ -171,7 +171,7 @@ class Build:
         if note := self.speed.load_cache(self.settings.cache_folder):
             self.report.note(note)
         found = list(markdown_files(config.docs_dir))
-        self.speed.spill_answers(self._spills_answers(config, plugin, len(found), serving))
+        self.speed.spill_answers(self._spills_answers(config, plugin, len(found)))
         settings = self.settings.read_settings(config, spilled=self.speed.spill is not None)
         if not self.speed.cache:  # nothing to look up: the workers read the bytes themselves
             files = [(src_uri, str(path)) for path, src_uri in found]
@@ -186,18 +186,21 @@ class Build:
         jobs = self.speed.uncached(readable, settings)
         self.speed.read_ahead(jobs, settings, self.options.workers)
 
-    def _spills_answers(
-        self, config: MkDocsConfig, plugin: object, files: int, serving: bool
-    ) -> bool:
+    def _spills_answers(self, config: MkDocsConfig, plugin: object, files: int) -> bool:
         """Whether answers go to disk while read (speed/spill.py): for the direct pipeline.
 
         Its workers take each answer back as they render the page, so the build process never
         holds them. Not for ``mkdocs serve`` or a ``cache_dir``: they keep every answer for the
         next build. ``files`` counts the Markdown files, Q&A or not: a guess at the pages.
         """
-        if serving or self.settings.cache_folder is not None:
+        if self.keeps_answers:
             return False
         return uses_direct(self.options.pipeline, files, config, plugin)[0]
+
+    @property
+    def keeps_answers(self) -> bool:
+        """Whether every answer read is kept for the next build (serve's cache, ``cache_dir``)."""
+        return self.serving or self.settings.cache_folder is not None
 
     # -- on_files -------------------------------------------------------------------------------
 
@@ -284,7 +287,7 @@ class Build:
             self.report.note(note)
         for src_uri, read in results.items():
             if src_uri in stamps:
-                speed.note_read(*stamps[src_uri], src_uri, read)
+                speed.note_read(*stamps[src_uri], src_uri, read, settings)
         reads.update(results)
         return reads
 
@@ -683,17 +686,17 @@ class Build:
 
     # -- pipeline: direct, beside MkDocs' page loop (direct.py) ---------------------------------
 
-    def start_direct(self, env: Environment, *, keep_answers: bool) -> None:
+    def start_direct(self, env: Environment) -> None:
         """Start the workers rendering and writing the direct pages (the end of ``on_env``).
 
-        Unless ``keep_answers`` (``mkdocs serve``, whose read cache serves the next rebuild) or
-        a ``cache_dir`` needs them, the build process then lets go of those pages' answers.
+        Unless the answers are kept for the next build (:attr:`keeps_answers`) or are on disk
+        already, the build process then lets go of those pages' answers.
         """
         if self.direct is None:
             return
         workers = direct_workers(self.options.workers, len(self.direct.direct))
         self.direct.start(env, workers)
-        if not keep_answers and self.settings.cache_folder is None and not self.speed.spill:
+        if not self.keeps_answers and not self.speed.spill:
             self._release_answers(self.direct.direct)
 
     def _release_answers(self, files: list[File]) -> None:

@@ -324,7 +324,8 @@ class DirectPages:
         written = sum(len(set(result.written) - hubs) for result in self._done)
         where = f"{self._workers} worker processes" if self._workers else "the build process"
         self._report.note(
-            f"{written} Q&A pages written outside MkDocs' page loop, in {where}{self._reuse_note()}"
+            f"{written} Q&A pages written outside MkDocs' page loop, in {where}"
+            + self._reuse_note(hubs)
         )
         for src_uri, note in self._reused:
             self._report.log(note.problems)
@@ -348,11 +349,10 @@ class DirectPages:
         if self._options.index_folder is not None:
             defer_index(self.config)  # search.write_streamed_index writes it
 
-    def _reuse_note(self) -> str:
-        """How many pages came from the store, for the note of :meth:`finish`."""
+    def _reuse_note(self, hubs: set[str]) -> str:
+        """How many pages came from the store, for :meth:`finish`'s note (``hubs``: by src_uri)."""
         if self._options.store is None:
             return ""
-        hubs = {file.src_uri for file in self.hubs}
         taken = len([src_uri for src_uri, _ in self._reused if src_uri not in hubs])
         left = {self.files.src_uris[src_uri].abs_dest_path for src_uri in hubs}
         note = (

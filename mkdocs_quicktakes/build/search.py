@@ -410,10 +410,15 @@ def entries_json(entries: list[Any]) -> bytes:
     return ",".join(json.dumps(entry, **_INDEX_JSON) for entry in entries).encode("utf-8")
 
 
+def _streamed_index(config: MkDocsConfig) -> Any:
+    """The index of MkDocs' search plugin, if it writes plain JSON (:func:`streams_index`)."""
+    plugin = config.plugins.get("search")
+    return getattr(plugin, "search_index", None) if streams_index(plugin) else None
+
+
 def defer_index(config: MkDocsConfig) -> None:
     """Keep MkDocs' search plugin from writing its index: :func:`write_streamed_index` will."""
-    plugin = config.plugins.get("search")
-    index = getattr(plugin, "search_index", None) if streams_index(plugin) else None
+    index = _streamed_index(config)
     if index is not None:
         index.generate_search_index = lambda: ""  # written over once the plugin is done
         index._quicktakes_deferred = True
@@ -428,8 +433,7 @@ def write_streamed_index(config: MkDocsConfig) -> bool:
     Returns:
         Whether there was such an index to write (:func:`defer_index` was called).
     """
-    plugin = config.plugins.get("search")
-    index = getattr(plugin, "search_index", None) if streams_index(plugin) else None
+    index = _streamed_index(config)
     if index is None or not getattr(index, "_quicktakes_deferred", False):
         return False
     entries: list[Any] = index._entries

@@ -36,8 +36,6 @@ class Speed(Generic[V]):
         self._cache_folder: Path | None = None
         self._stamps: dict[str, tuple[Stamp, tuple[str], str]] = {}
         """By path: the stamp a file had when it was read, the settings and its cache key."""
-        self._shaping: tuple[str] = ("",)
-        """The settings of the last :meth:`read_all`, as in its cache keys."""
         self._shaped: tuple[ReadSettings, tuple[str]] | None = None
         self._ahead: ReadAhead | None = None
         self._lookahead: Lookahead[str, V] | None = None
@@ -74,12 +72,14 @@ class Speed(Generic[V]):
             self._shaped = (settings, cache_shaping(settings))
         return self._shaped[1]
 
-    def note_read(self, path: str, stamp: Stamp | None, src_uri: str, read: ReadResult) -> None:
+    def note_read(
+        self, path: str, stamp: Stamp | None, src_uri: str, read: ReadResult, settings: ReadSettings
+    ) -> None:
         """Note the stamp a file had before it was read into ``read``, its cached result."""
         self._stamps.pop(path, None)
         key = self.cache.key_of(src_uri, read)
         if stamp is not None and key is not None:
-            self._stamps[path] = (stamp, self._shaping, key)
+            self._stamps[path] = (stamp, self._shaping_of(settings), key)
 
     def spill_answers(self, spill: bool) -> None:
         """Write the answers of this build's files to disk as they are read, or keep them.
@@ -136,7 +136,7 @@ class Speed(Generic[V]):
         """
         reads: dict[str, ReadResult] = {}
         todo: list[Job] = []
-        shaping = self._shaping = cache_shaping(settings)
+        shaping = self._shaping_of(settings)
         for src_uri, data in files:
             key = content_key(data, shaping)
             read = self.cache.get(src_uri, key)
@@ -162,7 +162,7 @@ class Speed(Generic[V]):
 
     def uncached(self, files: Iterable[tuple[str, bytes]], settings: ReadSettings) -> list[Job]:
         """The files the cache cannot answer, as jobs for :meth:`read_ahead`."""
-        shaping = cache_shaping(settings)
+        shaping = self._shaping_of(settings)
         jobs = []
         for src_uri, data in files:
             key = content_key(data, shaping)

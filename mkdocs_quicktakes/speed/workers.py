@@ -234,23 +234,25 @@ def _start_worker(settings: ReadSettings, spill: str | None) -> None:
     _shaping = cache_shaping(settings)
 
 
-def _read_in_worker(chunk: Sequence[tuple[str, bytes]]) -> list[ReadResult]:
+def _worker_reader() -> FileReader:
     if _reader is None:
         raise RuntimeError("quicktakes: a worker process was started without settings")
-    return [_read(_reader, src_uri, data, _spill_folder) for src_uri, data in chunk]
+    return _reader
+
+
+def _read_in_worker(chunk: Sequence[tuple[str, bytes]]) -> list[ReadResult]:
+    reader = _worker_reader()
+    return [_read(reader, src_uri, data, _spill_folder) for src_uri, data in chunk]
 
 
 def _read_files_in_worker(chunk: Sequence[tuple[str, str]]) -> list[tuple[str, ReadResult | None]]:
     """Read each file of ``chunk``; with each result, the key of the bytes read."""
-    if _reader is None:
-        raise RuntimeError("quicktakes: a worker process was started without settings")
+    reader = _worker_reader()
     found: list[tuple[str, ReadResult | None]] = []
     for src_uri, path in chunk:
         data = read_bytes(Path(path), src_uri)[0]
         if data is None:  # the build process reads it again and reports why it cannot
             found.append(("", None))
         else:
-            found.append(
-                (content_key(data, _shaping), _read(_reader, src_uri, data, _spill_folder))
-            )
+            found.append((content_key(data, _shaping), _read(reader, src_uri, data, _spill_folder)))
     return found
