@@ -159,6 +159,32 @@ def test_direct_pipeline_without_workers_writes_the_same_pages(
     assert outputs(site) == expected
 
 
+@pytest.mark.slow
+def test_workers_that_each_render_a_few_pages_write_the_same_site(
+    site_of: SiteOf, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = outputs(site_of("corpus", "mkdocs", "mkdocs"))
+    log = tmp_path / "rendered-by"
+    render = DirectPages._render_page
+
+    def render_page(self: DirectPages, page: Any) -> None:
+        with open(log, "a", encoding="utf-8") as file:
+            file.write(f"{os.getpid()}\n")
+        render(self, page)
+
+    monkeypatch.setattr(DirectPages, "_render_page", render_page)
+    monkeypatch.setattr(direct_module, "PAGES_PER_WORKER_PROCESS", 7)
+    site = build_source(tmp_path / "built", "corpus", "mkdocs", DIRECT)
+    assert written(site) == (len(question_pages("corpus")), "2 worker processes")
+    assert outputs(site) == expected
+    pages_by_process: dict[str, int] = {}
+    for pid in log.read_text(encoding="utf-8").split():
+        pages_by_process[pid] = pages_by_process.get(pid, 0) + 1
+    assert max(pages_by_process.values()) <= 7
+    assert len(pages_by_process) >= len(question_pages("corpus")) / 7
+    assert str(os.getpid()) not in pages_by_process
+
+
 def sitemap_of(site: Site) -> dict[str, str]:
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     root = ElementTree.fromstring(site.text("sitemap.xml"))
