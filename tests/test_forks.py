@@ -207,3 +207,55 @@ def test_children_collect_what_they_make_and_leave_what_they_inherit_frozen() ->
         assert enabled
         assert frozen
         assert collected >= 10
+
+
+def wait_for_lines(log: Path, count: int) -> list[list[str]]:
+    deadline = time.monotonic() + 10
+    while (not log.exists() or len(started(log)) < count) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return started(log)
+
+
+def wait_until_gone(pids: set[int]) -> set[int]:
+    """The pids still running after 10 s (reaping any that are this process's children)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        for pid in pids:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, os.WNOHANG)
+        if all(gone(pid) for pid in pids):
+            return set()
+        time.sleep(0.01)
+    return {pid for pid in pids if not gone(pid)}
+
+
+def test_children_end_when_their_spawner_is_killed(tmp_path: Path) -> None:
+    log = tmp_path / "log"
+    work = ForkedWork.start(range(8), logged(log, lambda _: time.sleep(30)), 2, run_size=1)
+    assert work is not None
+    lines = wait_for_lines(log, 2)
+    spawner = int(lines[0][2])
+    os.kill(spawner, signal.SIGKILL)
+    with pytest.raises(WorkerDied, match="the process forking the workers killed by signal 9"):
+        work.results()
+    assert wait_until_gone({int(pid) for _, pid, _ in lines}) == set()
+
+
+def test_the_spawner_and_its_children_end_when_the_build_process_is_killed(
+    tmp_path: Path,
+) -> None:
+    log = tmp_path / "log"
+    build = os.fork()
+    if build == 0:  # the build process: starts the work, then waits for it (it is killed first)
+        try:
+            work = ForkedWork.start(range(8), logged(log, lambda _: time.sleep(30)), 2, run_size=1)
+            if work is not None:
+                work.results()
+        finally:
+            os._exit(0)
+    lines = wait_for_lines(log, 2)
+    os.kill(build, signal.SIGKILL)
+    os.waitpid(build, 0)
+    others = {int(pid) for _, pid, _ in lines} | {int(ppid) for _, _, ppid in lines}
+    assert len(others) == 3  # the spawner and two children
+    assert wait_until_gone(others) == set()

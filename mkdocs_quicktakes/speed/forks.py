@@ -9,12 +9,14 @@ wrote, and a child never waits for the build process, which meanwhile gets on wi
 
 A child that fails on one item records why and goes on with the next; a child that dies (killed,
 out of memory) leaves no result, and :meth:`ForkedWork.results` says so instead of waiting or
-pretending its items were done.
+pretending its items were done. The spawner ends with the build process, and the children with
+the spawner, so none goes on writing after the process that wanted the work was killed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import os
 import pickle
@@ -43,6 +45,8 @@ _RECORD = struct.Struct("<iiq")
 """The head of each outcome the spawner passes on: run index, wait status, length."""
 _NOT_FORKED = -1
 """The wait status recorded for a run no process could be forked for."""
+_PR_SET_PDEATHSIG = 1
+"""Linux's ``prctl`` option: the signal a process gets when its parent ends."""
 
 
 @dataclass
@@ -113,7 +117,10 @@ class ForkedWork(Generic[R]):
             return None
         runs = shares(items, runs_for(len(items), workers, run_size))
         workers = min(workers, len(runs))
-        forked = fork_with_file(lambda file: _spawn(runs, work, workers, file), stay_frozen=True)
+        build = os.getpid()
+        forked = fork_with_file(
+            lambda file: _spawn(runs, work, workers, file, build), stay_frozen=True
+        )
         if forked is None:
             return None
         return cls(_Child(*forked), [f"{len(run)} {noun}" for run in runs], workers)
@@ -207,23 +214,31 @@ def _run_and_exit(child: Callable[[int], object], file: int) -> NoReturn:
 
 
 def _spawn(
-    runs: Sequence[Sequence[T]], work: Callable[[Sequence[T]], R], workers: int, file: int
+    runs: Sequence[Sequence[T]],
+    work: Callable[[Sequence[T]], R],
+    workers: int,
+    file: int,
+    parent: int,
 ) -> None:
     """The spawner: fork a child for each run, ``workers`` at a time; pass each outcome on.
 
     Each outcome goes to ``file`` as it comes, behind its run's index and the child's wait
-    status. Told to stop (SIGTERM, from :meth:`ForkedWork.close`), it kills its children first.
+    status. Told to stop (SIGTERM, from :meth:`ForkedWork.close`, or from the kernel when
+    ``parent``, the build process, ends), it kills its children first.
     Everything it inherited stays frozen, as in the build process, so its collector never
     visits (and writes to) the memory it shares with the build process and the children.
     """
     running: dict[int, tuple[int, int]] = {}  # pid: (run index, the child's outcome file)
     signal.signal(signal.SIGTERM, lambda *_: _stop_children(running))
+    _end_with(parent, signal.SIGTERM)
+    spawner = os.getpid()
     offset, started = 0, 0
     while started < len(runs) or running:
         while started < len(runs) and len(running) < workers:
             # SIGTERM waits while a child is forked and noted, so none escapes the stop.
             signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
-            forked = fork_with_file(partial(_run_in_child, runs[started], work), stay_frozen=True)
+            child = partial(_run_in_child, runs[started], work, spawner)
+            forked = fork_with_file(child, stay_frozen=True)
             if forked is not None:
                 running[forked[0]] = (started, forked[1])
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
@@ -248,10 +263,25 @@ def _stop_children(running: dict[int, tuple[int, int]]) -> NoReturn:
     os._exit(1)
 
 
-def _run_in_child(run: Sequence[T], work: Callable[[Sequence[T]], R], file: int) -> None:
+def _run_in_child(
+    run: Sequence[T], work: Callable[[Sequence[T]], R], spawner: int, file: int
+) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the spawner's way of stopping is not theirs
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+    _end_with(spawner, signal.SIGKILL)
     _write_outcome(run, work, file)
+
+
+def _end_with(parent: int, stop: signal.Signals) -> None:
+    """Have the kernel send ``stop`` to this process when ``parent`` ends (Linux's prctl).
+
+    So no worker goes on writing pages after the build process that wanted them was killed, or
+    after the spawner that would have passed its outcome on. A parent gone already: exit now.
+    """
+    with contextlib.suppress(OSError, AttributeError):  # no prctl: they end when their run does
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(stop))
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _write_outcome(share: Sequence[T], work: Callable[[Sequence[T]], R], file: int) -> None:
