@@ -317,6 +317,29 @@ def test_a_worker_that_dies_fails_the_build_with_a_clear_message(
     ), errors
 
 
+def spawner_killed() -> None:
+    os.kill(os.getppid(), signal.SIGKILL)
+    time.sleep(1)  # the kernel kills this worker too, once its spawner is gone
+
+
+def test_a_spawner_that_dies_fails_the_build_with_a_clear_message(
+    build_site: BuildSite, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(DirectPages, "_render_page", fail_on("q0.md", spawner_killed))
+    started = time.monotonic()
+    with caplog.at_level(logging.ERROR, logger="mkdocs"), pytest.raises(Abort):
+        build_site(THREE, plugin=DIRECT, strict=False)
+    assert time.monotonic() - started < 60  # never a hang
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any(
+        "a worker process stopped before finishing: " in message
+        and "pages (the process that forks the workers ended before they were done: killed by "
+        "signal 9 (SIGKILL)); the site is incomplete"
+        in message
+        for message in errors
+    ), errors
+
+
 # -- mkdocs serve: the store of unchanged pages ----------------------------------------------
 
 COPIED = re.compile(r"(\d+) taken unchanged from the store \((\d+) of them left in place\)")

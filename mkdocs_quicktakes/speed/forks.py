@@ -91,10 +91,11 @@ class ForkedWork(Generic[R]):
     Call :meth:`results` once (it waits for every child), or :meth:`close` to stop them.
     """
 
-    def __init__(self, spawner: _Child, runs: list[str], workers: int) -> None:
+    def __init__(self, spawner: _Child, runs: list[int], noun: str, workers: int) -> None:
         self._spawner: _Child | None = spawner
         self._runs = runs
-        """Each run's size, for messages (``2 pages``), in the order of the items."""
+        """Each run's size, in the order of the items, for messages (``2 pages``)."""
+        self._noun = noun
         self.size = workers
         """How many children work at once."""
 
@@ -123,7 +124,7 @@ class ForkedWork(Generic[R]):
         )
         if forked is None:
             return None
-        return cls(_Child(*forked), [f"{len(run)} {noun}" for run in runs], workers)
+        return cls(_Child(*forked), [len(run) for run in runs], noun, workers)
 
     def results(self) -> list[R]:
         """Every run's result, in the order of the items; waits for all children.
@@ -140,19 +141,23 @@ class ForkedWork(Generic[R]):
         outcomes = _read_records(spawner.file)
         os.close(spawner.file)
         results: list[R] = []
-        failures = []
-        for index, items in enumerate(self._runs):
+        failures, lost = [], 0
+        for index, size in enumerate(self._runs):
             if index not in outcomes:
-                ended = _how_it_ended(status)
-                failures.append(f"{items} (not started: the process forking the workers {ended})")
+                lost += size
                 continue
             child_status, outcome = outcomes[index]
             if outcome is None:
-                failures.append(f"{items} ({_how_it_ended(child_status)})")
+                failures.append(f"{size} {self._noun} ({_how_it_ended(child_status)})")
             elif not outcome[0]:
-                failures.append(f"{items} ({outcome[1]})")
+                failures.append(f"{size} {self._noun} ({outcome[1]})")
             else:
                 results.append(cast("R", outcome[1]))
+        if lost:
+            failures.append(
+                f"{lost} {self._noun} (the process that forks the workers ended before they were"
+                f" done: {_how_it_ended(status)})"
+            )
         if failures:
             raise WorkerDied("a worker process stopped before finishing: " + "; ".join(failures))
         return results
