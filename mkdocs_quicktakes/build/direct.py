@@ -20,8 +20,6 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
-from importlib import metadata
-from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
 
 from mkdocs.commands.build import get_context
@@ -30,11 +28,12 @@ from mkdocs.structure.files import File
 from mkdocs.structure.toc import TableOfContents
 from mkdocs.utils import write_file
 
+from mkdocs_quicktakes.build.page_keys import page_key, site_signature
 from mkdocs_quicktakes.build.pages import HubPage, QuickTakePage
 from mkdocs_quicktakes.build.search import defer_index, entries_json, streams_index
 from mkdocs_quicktakes.records.dates import sitemap_date
 from mkdocs_quicktakes.speed.forks import ForkedWork, WorkerDied
-from mkdocs_quicktakes.speed.page_store import PageStore, StoreNote, store_key
+from mkdocs_quicktakes.speed.page_store import PageStore, StoreNote
 from mkdocs_quicktakes.speed.spill import append_to_spill
 from mkdocs_quicktakes.speed.workers import available_cpus
 
@@ -268,7 +267,7 @@ class DirectPages:
         site = site_signature(self.config, self._nav, self.pages)
         todo, wanted, reused = [], {}, []
         for file in self.direct:
-            key = self._keys[file.src_uri] = self._page_key(site, file)
+            key = self._keys[file.src_uri] = page_key(site, file, self.config, self._options)
             note = store.note(key)
             if note is None:
                 todo.append(file)
@@ -283,33 +282,6 @@ class DirectPages:
                 self._reused.append((file.src_uri, note))
         store.folder  # noqa: B018 - made here, before the workers fork, who keep pages in it
         return todo
-
-    def _page_key(self, site: str, file: File) -> str:
-        """Everything a page's output depends on beyond the site's: its record, answer, links."""
-        if isinstance(file.page, HubPage) and self._options.hub_inputs is not None:
-            shown = repr(self._options.hub_inputs(file.page, self.config))
-            return store_key((site, file.src_uri, file.dest_uri, file.url, shown))
-        page = cast(QuickTakePage, file.page)
-        read, take = page.read, page.read.take
-        links = repr(self._options.site_links(take)) if take is not None else ""
-        # The read result is the one the read cache holds for this file's bytes and settings:
-        # its key stands for it (record and answer).
-        read_key = self._options.read_key
-        if read_key is not None and (key := read_key(file.src_uri, read)):
-            return store_key((site, file.src_uri, file.dest_uri, file.url, key, links))
-        finished = read.rendered.finished if read.rendered else None
-        return store_key(
-            (
-                site,
-                file.src_uri,
-                file.dest_uri,
-                file.url,
-                repr(take),
-                finished.html if finished else "",
-                finished.text if finished else "",
-                links,
-            )
-        )
 
     def finish(self) -> None:
         """Wait for the workers; log what they found; put their search entries in place.
@@ -635,82 +607,3 @@ class _ListHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self._records.append((record.name, record.levelno, record.getMessage()))
-
-
-def site_signature(config: MkDocsConfig, nav: Navigation, pages: Sequence[File]) -> str:
-    """What every Q&A page's output depends on: config, templates, nav, pages and versions."""
-    return store_key(
-        (
-            repr(_stable(dict(config.items()))),
-            repr(_nav_signature(nav.items)),
-            repr([(file.src_uri, file.url) for file in pages]),
-            repr(_template_files(config.theme.dirs)),
-            repr(_versions(config.theme.name or "")),
-        )
-    )
-
-
-_SOFTWARE = ("mkdocs-quicktakes", "mkdocs", "markdown", "jinja2", "babel", "pymdown-extensions")
-
-
-def _versions(theme: str) -> list[str]:
-    """The versions of the software that renders a page (the theme's package too)."""
-    found = []
-    for name in (*_SOFTWARE, f"mkdocs-{theme}"):
-        try:
-            found.append(f"{name} {metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            found.append(name)
-    return found
-
-
-def _template_files(dirs: Sequence[str]) -> list[tuple[str, int, int]]:
-    """Every file of the theme's folders (custom_dir first) with its size and change time."""
-    found = []
-    for folder in dirs:
-        for parent, _, names in os.walk(folder):
-            for name in names:
-                stat = os.stat(os.path.join(parent, name))
-                found.append((os.path.join(parent, name), stat.st_size, stat.st_mtime_ns))
-    return found
-
-
-def _nav_signature(items: Sequence[Any]) -> list[object]:
-    """The nav as a theme prints it: each item's kind, title and url, with its children."""
-    return [
-        (
-            type(item).__name__,
-            item.title,
-            getattr(item, "url", ""),
-            _nav_signature(item.children or []) if getattr(item, "children", None) else [],
-        )
-        for item in items
-    ]
-
-
-def _stable(value: object, depth: int = 0) -> object:
-    """``value`` as plain data whose ``repr`` changes exactly when the value does.
-
-    Objects are named by their type and, where they have them, their options (plugins) or the
-    file they come from (hook modules); an object printed with its address counts as its type,
-    as its address changes every build.
-    """
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    if depth > 12:
-        return type(value).__qualname__
-    items = getattr(value, "items", None)
-    if callable(items) and not isinstance(value, type):
-        return [(str(key), _stable(item, depth + 1)) for key, item in items()]
-    if isinstance(value, list | tuple):
-        return [_stable(item, depth + 1) for item in value]
-    if isinstance(value, set | frozenset):
-        return sorted(repr(_stable(item, depth + 1)) for item in value)
-    if isinstance(value, ModuleType):
-        path = getattr(value, "__file__", None) or ""
-        return (value.__name__, path, os.stat(path).st_mtime_ns if os.path.isfile(path) else 0)
-    options = getattr(value, "config", None)
-    if options is not None and not callable(options):
-        return (type(value).__qualname__, _stable(options, depth + 1))
-    text = repr(value)
-    return type(value).__qualname__ if " at 0x" in text else text
