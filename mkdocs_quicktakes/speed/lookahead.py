@@ -15,7 +15,6 @@ that lived as long as the build would come to hold most of the build's memory.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import pickle
@@ -64,12 +63,7 @@ class Lookahead(Generic[K, V]):
             reader.close()
             _compute(keys, compute, writer, file)
 
-        # Frozen objects are left alone by the garbage collector, which the child never runs.
-        gc.freeze()
-        try:
-            forked = fork_with_file(child)
-        finally:
-            gc.unfreeze()
+        forked = fork_with_file(child)  # which freezes what the child inherits
         writer.close()
         if forked is None:  # no process to spare: the build computes everything itself
             reader.close()
