@@ -154,25 +154,37 @@ def test_a_spawner_that_dies_fails_every_run_it_had_not_finished(tmp_path: Path)
     )
 
 
+def wait_for_lines(log: Path, count: int) -> list[list[str]]:
+    deadline = time.monotonic() + 10
+    while (not log.exists() or len(started(log)) < count) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return started(log)
+
+
+def wait_until_gone(pids: set[int], within: float = 10) -> set[int]:
+    """The pids still running after ``within`` s (reaping any that are this process's children)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        for pid in pids:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, os.WNOHANG)
+        if all(gone(pid) for pid in pids):
+            return set()
+        time.sleep(0.01)
+    return {pid for pid in pids if not gone(pid)}
+
+
 def test_close_stops_the_spawner_and_its_children(tmp_path: Path) -> None:
     log = tmp_path / "log"
     work = ForkedWork.start(range(40), logged(log, lambda _: time.sleep(30)), 2, run_size=1)
     assert work is not None
-    deadline = time.monotonic() + 10
-    while (not log.exists() or len(started(log)) < 2) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    children = {int(pid) for _, pid, _ in started(log)}
-    spawner = {int(ppid) for _, _, ppid in started(log)}
+    lines = wait_for_lines(log, 2)
+    children = {int(pid) for _, pid, _ in lines}
+    spawner = {int(ppid) for _, _, ppid in lines}
     begun = time.monotonic()
     work.close()
     assert time.monotonic() - begun < 10  # not the children's 30 s
-    for pid in children | spawner:
-        deadline = time.monotonic() + 5
-        while not gone(pid) and time.monotonic() < deadline:
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, os.WNOHANG)
-            time.sleep(0.01)
-        assert gone(pid)
+    assert wait_until_gone(children | spawner, within=5) == set()
     assert len(started(log)) == 2  # no child was forked after the stop
 
 
@@ -209,26 +221,6 @@ def test_children_collect_what_they_make_and_leave_what_they_inherit_frozen() ->
         assert enabled
         assert frozen
         assert collected >= 10
-
-
-def wait_for_lines(log: Path, count: int) -> list[list[str]]:
-    deadline = time.monotonic() + 10
-    while (not log.exists() or len(started(log)) < count) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    return started(log)
-
-
-def wait_until_gone(pids: set[int]) -> set[int]:
-    """The pids still running after 10 s (reaping any that are this process's children)."""
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        for pid in pids:
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, os.WNOHANG)
-        if all(gone(pid) for pid in pids):
-            return set()
-        time.sleep(0.01)
-    return {pid for pid in pids if not gone(pid)}
 
 
 def test_children_end_when_their_spawner_is_killed(tmp_path: Path) -> None:
