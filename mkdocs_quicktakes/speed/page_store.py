@@ -270,7 +270,11 @@ class PageStore:
 
 
 def _same_bytes(first: str | Path, second: str | Path) -> bool:
-    """Whether two files hold the same bytes (``False`` if either cannot be read)."""
+    """Whether two files hold the same bytes (``False`` if either cannot be read).
+
+    Not ``filecmp.cmp``: it remembers its answers by size and modification time, which a page
+    rewritten at once to the same size keeps, the very change this check is here to catch.
+    """
     try:
         if os.path.getsize(first) != os.path.getsize(second):
             return False
